@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the QEMU platform scripts. Source it; do not run it.
+#
+# Cache layout: every large artifact lives under $UIO_SVA_CACHE (default
+# ~/.cache/uio-pci-sva) in a directory named after the hash of its inputs,
+# so a change of input builds a new entry and a warm cache costs seconds.
+
+UIO_SVA_CACHE=${UIO_SVA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/uio-pci-sva}
+UIO_SVA_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# hash_inputs FILE|STRING...: short sha256 over file contents and strings.
+hash_inputs() {
+	local a
+	for a in "$@"; do
+		if [ -f "$a" ]; then
+			sha256sum "$a"
+		else
+			printf '%s\n' "$a"
+		fi
+	done | sha256sum | cut -c1-16
+}
+
+# as_root CMD...: run CMD as root (CI runs as root; elsewhere use sudo).
+as_root() {
+	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# apt_ready: make sure the extra Debian suites are configured and the
+# package lists are current for this run (once per process tree).
+apt_ready() {
+	[ -n "${UIO_SVA_APT_READY:-}" ] && return 0
+	as_root bash "$UIO_SVA_TOP/tests/qemu/setup-apt.sh" || die "apt setup failed"
+	export UIO_SVA_APT_READY=1
+}
+
+# apt_install PKG...: install the packages that are not installed yet.
+# A PKG may name a suite: meson/bookworm-backports.
+apt_install() {
+	local p name missing=()
+	for p in "$@"; do
+		name=${p%%/*}
+		dpkg-query -W -f='${Status}' "$name" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	apt_ready
+	log "installing ${missing[*]}"
+	as_root env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends "${missing[@]}" \
+		>/dev/null || die "apt-get install ${missing[*]} failed"
+}

@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Add the Debian suites the platform needs (bookworm-backports, sid with
+# deb-src) next to the machine's own sources, pinned so that nothing is
+# upgraded from them by accident, then refresh the package lists.
+# The mirror URI is taken from the machine's existing apt sources.
+# Idempotent; run as root.
+set -euo pipefail
+
+src=/etc/apt/sources.list.d/uio-pci-sva.sources
+pin=/etc/apt/preferences.d/uio-pci-sva
+stamp=/var/lib/apt/lists/.uio-pci-sva-updated
+
+mirror_uri() {
+	local f uri
+	for f in /etc/apt/sources.list.d/debian.sources /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		[ "$f" = "$src" ] && continue
+		uri=$(awk '/^URIs:/ && $2 ~ /\/debian\/?$/ {print $2; exit}' "$f")
+		[ -n "$uri" ] && { echo "${uri%/}"; return; }
+	done
+	if [ -f /etc/apt/sources.list ]; then
+		uri=$(awk '$1 == "deb" && $2 !~ /^\[/ && $2 ~ /\/debian\/?$/ {print $2; exit}
+			   $1 == "deb" && $2 ~ /^\[/ && $3 ~ /\/debian\/?$/ {print $3; exit}' \
+			/etc/apt/sources.list)
+		[ -n "$uri" ] && { echo "${uri%/}"; return; }
+	fi
+	return 1
+}
+
+uri=$(mirror_uri) || { echo "setup-apt: no Debian mirror in the apt sources" >&2; exit 1; }
+
+want=$(cat <<EOT
+Types: deb
+URIs: $uri
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb deb-src
+URIs: $uri
+Suites: sid
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOT
+)
+want_pin=$(cat <<EOT
+Package: *
+Pin: release n=sid
+Pin-Priority: 1
+EOT
+)
+
+changed=
+if [ "$(cat "$src" 2>/dev/null)" != "$want" ]; then
+	printf '%s\n' "$want" > "$src"
+	changed=1
+fi
+if [ "$(cat "$pin" 2>/dev/null)" != "$want_pin" ]; then
+	printf '%s\n' "$want_pin" > "$pin"
+	changed=1
+fi
+# Refresh when the sources changed or the lists are older than 6 hours.
+if [ -n "$changed" ] || [ -z "$(find "$stamp" -mmin -360 2>/dev/null)" ]; then
+	apt-get update -q >/dev/null
+	touch "$stamp"
+fi
