@@ -5,6 +5,9 @@
 # upgraded from them by accident, then refresh the package lists.
 # The mirror URI is taken from the machine's existing apt sources.
 # Idempotent; run as root.
+#
+#   setup-apt.sh                 configure and refresh (root)
+#   setup-apt.sh --print-mirror  print the Debian mirror URI and exit (any user)
 set -euo pipefail
 
 src=/etc/apt/sources.list.d/uio-pci-sva.sources
@@ -29,6 +32,10 @@ mirror_uri() {
 }
 
 uri=$(mirror_uri) || { echo "setup-apt: no Debian mirror in the apt sources" >&2; exit 1; }
+if [ "${1:-}" = --print-mirror ]; then
+	echo "$uri"
+	exit 0
+fi
 
 want=$(cat <<EOT
 Types: deb
@@ -50,6 +57,10 @@ Pin: release n=sid
 Pin-Priority: 1
 EOT
 )
+
+# Concurrent runs (several engineers share a machine) take turns.
+exec 9>/var/lib/apt/lists/.uio-pci-sva.lock
+flock 9
 
 changed=
 if [ "$(cat "$src" 2>/dev/null)" != "$want" ]; then

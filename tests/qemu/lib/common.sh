@@ -49,6 +49,39 @@ apt_install() {
 	apt_ready
 	log "installing ${missing[*]}"
 	as_root env DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -q --no-install-recommends "${missing[@]}" \
+		apt-get install -y -q --no-install-recommends \
+		-o DPkg::Lock::Timeout=600 "${missing[@]}" \
 		>/dev/null || die "apt-get install ${missing[*]} failed"
+}
+
+# ---- Additions for the guest platform (kernels, chroot, runner) ----
+
+# debian_mirror: the Debian mirror URI of this machine's apt sources
+# (the same one setup-apt.sh uses); never hard-code a host name.
+debian_mirror() {
+	bash "$UIO_SVA_TOP/tests/qemu/setup-apt.sh" --print-mirror
+}
+
+# cache_lock NAME: serialise creation of a cache entry between concurrent
+# runs (other engineers share the machine and the cache). The lock is held
+# until cache_unlock or the end of the process.
+cache_lock() {
+	mkdir -p "$UIO_SVA_CACHE"
+	exec {UIO_SVA_LOCK_FD}>"$UIO_SVA_CACHE/.lock-$1"
+	flock "$UIO_SVA_LOCK_FD"
+}
+cache_unlock() {
+	[ -n "${UIO_SVA_LOCK_FD:-}" ] || return 0
+	exec {UIO_SVA_LOCK_FD}>&-
+	UIO_SVA_LOCK_FD=
+}
+
+# timed LABEL CMD...: run CMD, then log how long it took (stderr).
+timed() {
+	local label=$1 t0 rc=0
+	shift
+	t0=$(date +%s.%N)
+	"$@" || rc=$?
+	log "$label: $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')s$([ $rc = 0 ] || echo " (exit $rc)")"
+	return $rc
 }
