@@ -12,14 +12,14 @@
 
 #include "bindstate.h"
 
-/* Write @value in one write(), as sysfs wants; -errno. */
+/* Write @value in one write(), as sysfs wants (and as a shell's '>'). */
 int sysfs_write(const char *path, const char *value)
 {
 	size_t len = strlen(value);
 	ssize_t n;
 	int fd, e;
 
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = write(fd, value, len);

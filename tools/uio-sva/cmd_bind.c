@@ -186,8 +186,13 @@ static void report_bound(struct cli *cli, const char *bdf,
 		advise_sva_state(cli, &sva, bdf);
 }
 
-static int rollback(struct cli *cli, const char *bdf,
-		    const struct bind_record *rec)
+/*
+ * Give the device back: restore driver_override, then bind the recorded
+ * driver directly, else let the kernel probe. 0 when @rec->driver (or,
+ * without one, any driver) ends up bound.
+ */
+static int rebind_previous(struct cli *cli, const char *bdf,
+			   const struct bind_record *rec)
 {
 	char path[UIOSVA_PATH_MAX];
 	char value[UIOSVA_NAME_MAX + 2];
@@ -195,10 +200,23 @@ static int rollback(struct cli *cli, const char *bdf,
 	snprintf(value, sizeof(value), "%s\n", rec->override);
 	sysfs_path(cli, path, sizeof(path), bdf, "driver_override");
 	sysfs_write(path, value);
-	if (rec->driver[0]) {
-		sysfs_path(cli, path, sizeof(path), NULL, "drivers_probe");
-		sysfs_write(path, bdf);
-	}
+	if (!rec->driver[0])
+		return 0;
+	snprintf(path, sizeof(path), "%s/bus/pci/drivers/%s/bind",
+		 cli_sysfs(cli), rec->driver);
+	if (!sysfs_write(path, bdf))
+		return 0;
+	sysfs_path(cli, path, sizeof(path), NULL, "drivers_probe");
+	sysfs_write(path, bdf);
+	return wait_driver(cli, bdf, rec->driver) ? 0 : -1;
+}
+
+static int rollback(struct cli *cli, const char *bdf,
+		    const struct bind_record *rec)
+{
+	if (rebind_previous(cli, bdf, rec))
+		cli_errorf(cli, "could not give %s back to %s", bdf,
+			   rec->driver);
 	record_remove(cli, bdf);
 	return RC_FAIL;
 }
@@ -334,37 +352,36 @@ static int restore(struct cli *cli, const char *bdf,
 		   const struct bind_record *rec, int have_record)
 {
 	char path[UIOSVA_PATH_MAX];
-	char value[UIOSVA_NAME_MAX + 2];
+	char drv[UIOSVA_NAME_MAX];
 
-	snprintf(value, sizeof(value), "%s\n", rec->override);
-	sysfs_path(cli, path, sizeof(path), bdf, "driver_override");
-	if (write_or_say(cli, path, value))
-		return RC_FAIL;
-	if (have_record && !rec->driver[0]) {
-		fprintf(cli->out, "%s: unbound from " UIOSVA_DRIVER "; left "
-			"without a driver, as before\n", bdf);
-		return RC_OK;
-	}
 	if (have_record) {
-		snprintf(path, sizeof(path), "%s/bus/pci/drivers/%s/bind",
-			 cli_sysfs(cli), rec->driver);
-		if (!sysfs_write(path, bdf) ||
-		    wait_driver(cli, bdf, rec->driver)) {
+		if (rebind_previous(cli, bdf, rec)) {
+			cli_errorf(cli, "%s: unbound from " UIOSVA_DRIVER
+				   ", but could not restore driver %s", bdf,
+				   rec->driver);
+			cli_hintf(cli, "see 'dmesg'; 'echo %s > %s/bus/pci/"
+				  "drivers/%s/bind' tries again", bdf,
+				  cli_sysfs(cli), rec->driver);
+			return RC_FAIL;
+		}
+		if (rec->driver[0])
 			fprintf(cli->out, "%s: unbound from " UIOSVA_DRIVER
 				"; restored driver %s\n", bdf, rec->driver);
-			return RC_OK;
-		}
+		else
+			fprintf(cli->out, "%s: unbound from " UIOSVA_DRIVER
+				"; left without a driver, as before\n", bdf);
+		return RC_OK;
 	}
+	sysfs_path(cli, path, sizeof(path), bdf, "driver_override");
+	if (write_or_say(cli, path, "\n"))
+		return RC_FAIL;
 	sysfs_path(cli, path, sizeof(path), NULL, "drivers_probe");
 	if (write_or_say(cli, path, bdf))
 		return RC_FAIL;
-	device_driver(cli, bdf, value, sizeof(value));
-	fprintf(cli->out, "%s: unbound from " UIOSVA_DRIVER "; the kernel "
-		"probed it: driver %s\n", bdf, value[0] ? value : "none");
-	if (have_record && strcmp(value, rec->driver)) {
-		cli_errorf(cli, "could not restore driver %s", rec->driver);
-		return RC_FAIL;
-	}
+	device_driver(cli, bdf, drv, sizeof(drv));
+	fprintf(cli->out, "%s: unbound from " UIOSVA_DRIVER " (no record of a "
+		"previous driver); the kernel probed it: driver %s\n", bdf,
+		drv[0] ? drv : "none");
 	return RC_OK;
 }
 

@@ -65,6 +65,7 @@ struct dma_result {
 	uint64_t error;
 	uint64_t fault_addr;
 	uint64_t result;
+	uint64_t stuck_status; /* status when the timeout struck */
 	uint64_t elapsed_ns;
 	bool by_irq;
 	bool timed_out;

@@ -80,7 +80,7 @@ static int timed_out(struct dma_job *job, const char *what)
 {
 	cli_errorf(job->d->cli, "%s: no completion within %ld ms (status "
 		   "0x%llx)%s", what, job->o->timeout_ms,
-		   (unsigned long long)job->res.status,
+		   (unsigned long long)job->res.stuck_status,
 		   job->res.aborted ? "; the operation was aborted" : "");
 	cli_hintf(job->d->cli, "raise --timeout; 'dmesg' shows I/O page "
 		  "faults the IOMMU could not serve");

@@ -197,6 +197,7 @@ int dma_execute(struct dma_job *job)
 		return rc;
 	if (!fin) {
 		job->res.timed_out = true;
+		reg_read(d, REG_STATUS, &job->res.stuck_status);
 		try_abort(job, base);
 	}
 	return read_results(job);

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_cli_bind.c - uio-sva bind and unbind against a fake tree and a
+ * fake kernel: module loading, driver_override binding, the record of
+ * the previous driver and its restoration.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clirun.h"
+#include "tap.h"
+
+#define BDF "0000:00:03.0"
+#define DEVDIR "sys/devices/pci0000:00/" BDF
+
+static char *driver_of(struct fake *f)
+{
+	static char name[64]; /* test-only scratch */
+	char path[PATH_MAX], target[PATH_MAX];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/" DEVDIR "/driver", f->root);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return "none";
+	target[n] = '\0';
+	snprintf(name, sizeof(name), "%s", strrchr(target, '/') + 1);
+	return name;
+}
+
+static bool file_is(struct fake *f, const char *rel, const char *want)
+{
+	char *s = fake_read(f, rel);
+	bool ok = s && !strcmp(s, want);
+
+	if (!ok)
+		tap_diag("%s: \"%s\", want \"%s\"", rel, s ? s : "(none)",
+			 want);
+	free(s);
+	return ok;
+}
+
+static int setup(struct fake *f, struct tsys *t, const char *driver)
+{
+	if (fake_init(f))
+		return -1;
+	tsys_init(t, f);
+	fake_pci(f, BDF, 0x1234, 0x5356, driver);
+	return 0;
+}
+
+static void test_bind_from_kernel_driver(void)
+{
+	struct run_result r;
+	struct tsys t;
+	struct fake f;
+
+	if (setup(&f, &t, "virtio-pci"))
+		return;
+	t.modprobe_works = true;
+	r = cli_run(&t, "bind", BDF, NULL);
+	tap_ok(r.rc == 1 && strstr(r.err, "in use by kernel driver "
+				   "virtio-pci") && strstr(r.err, "--force"),
+	       "bind from a kernel driver needs --force");
+	tap_ok(!strcmp(driver_of(&f), "virtio-pci") && !t.runs,
+	       "... and changes nothing");
+	run_free(&r);
+
+	r = cli_run(&t, "bind", "00:03.0", "--force", NULL);
+	tap_is_int(r.rc, 0, "bind --force: 0");
+	tap_contains(t.run_argv, "modprobe uio_pci_generic_sva;",
+		     "the module is loaded with modprobe");
+	tap_ok(!strcmp(driver_of(&f), "uio_pci_sva"), "bound to uio_pci_sva");
+	tap_ok(file_is(&f, DEVDIR "/driver_override", "uio_pci_sva\n"),
+	       "driver_override stays uio_pci_sva");
+	tap_ok(file_is(&f, "run/uio-sva/" BDF,
+		       "driver=virtio-pci\noverride=\n"),
+	       "the previous driver is recorded");
+	tap_contains(r.out, BDF ": bound to uio_pci_sva as uio0 (previous "
+		     "driver: virtio-pci)", "bind reports the uio node");
+	run_free(&r);
+
+	r = cli_run(&t, "bind", BDF, NULL);
+	tap_ok(r.rc == 0 && strstr(r.out, "already bound"), "bind again: 0");
+	run_free(&r);
+
+	fake_sva(&f, BDF, "bound", 3, 999, "app");
+	r = cli_run(&t, "unbind", BDF, NULL);
+	tap_ok(r.rc == 1 && strstr(r.err, "in use by PID 999 (app)"),
+	       "unbind while in use: 1, names the process");
+	run_free(&r);
+	r = cli_run(&t, "unbind", BDF, "--force", NULL);
+	tap_is_int(r.rc, 0, "unbind --force: 0");
+	fake_kernel_step(&f);
+	tap_ok(!strcmp(driver_of(&f), "virtio-pci"), "virtio-pci restored");
+	tap_ok(file_is(&f, DEVDIR "/driver_override", "\n"),
+	       "driver_override cleared");
+	tap_ok(!fake_exists(&f, "run/uio-sva/" BDF), "record removed");
+	tap_contains(r.out, "restored driver virtio-pci", "unbind reports");
+	run_free(&r);
+
+	r = cli_run(&t, "unbind", BDF, NULL);
+	tap_ok(r.rc == 0 && strstr(r.out, "nothing to do"),
+	       "unbind when not bound: 0, nothing to do");
+	run_free(&r);
+	fake_cleanup(&f);
+}
+
+static void test_bind_unbound(void)
+{
+	struct run_result r;
+	struct tsys t;
+	struct fake f;
+
+	if (setup(&f, &t, NULL))
+		return;
+	fake_driver(&f, "uio_pci_sva");
+	fake_sva(&f, BDF, "blocked-by-kernel", -1, 0, NULL);
+	r = cli_run(&t, "bind", BDF, NULL);
+	tap_ok(r.rc == 0 && !t.runs && !t.loads,
+	       "bind with the driver loaded: no module loading");
+	tap_ok(file_is(&f, "run/uio-sva/" BDF, "driver=\noverride=\n"),
+	       "recorded: no previous driver");
+	tap_contains(r.err, "Linux 7.2", "bind shows the SVA state advice");
+	run_free(&r);
+	r = cli_run(&t, "unbind", BDF, NULL);
+	tap_ok(r.rc == 0 && strstr(r.out, "left without a driver"),
+	       "unbind leaves it without a driver");
+	fake_kernel_step(&f);
+	tap_ok(!strcmp(driver_of(&f), "none"), "no driver");
+	run_free(&r);
+	fake_cleanup(&f);
+}
+
+static void test_module_file(void)
+{
+	char path[PATH_MAX];
+	struct run_result r;
+	struct tsys t;
+	struct fake f;
+
+	if (setup(&f, &t, NULL))
+		return;
+	snprintf(path, sizeof(path), "%s/sys/class/uio/.keep", f.root);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/sys/class/uio", f.root);
+	rmdir(path);
+	r = cli_run(&t, "bind", BDF, "--module", "/root/uio_pci_generic_sva.ko",
+		    "--module-params", "allow_unsafe_no_isolation=1", NULL);
+	tap_is_int(r.rc, 0, "bind --module: 0");
+	tap_ok(t.loads == 1 &&
+	       !strcmp(t.load_path, "/root/uio_pci_generic_sva.ko") &&
+	       !strcmp(t.load_params, "allow_unsafe_no_isolation=1"),
+	       "the module file is loaded with its parameters");
+	tap_contains(t.run_argv, "modprobe uio;", "uio core: modprobe uio "
+		     "first (best effort)");
+	run_free(&r);
+	fake_cleanup(&f);
+
+	if (setup(&f, &t, NULL))
+		return;
+	t.load_ret = -ENOENT;
+	r = cli_run(&t, "bind", BDF, "-m", "/x.ko", NULL);
+	tap_ok(r.rc == 3 && strstr(r.err, "cannot load /x.ko") &&
+	       strstr(r.err, "load the uio core first"),
+	       "unknown symbols: 3, load uio first");
+	run_free(&r);
+	t.load_ret = -ENOEXEC;
+	r = cli_run(&t, "bind", BDF, "-m", "/x.ko", NULL);
+	tap_ok(r.rc == 3 && strstr(r.err, "built for another kernel"),
+	       "wrong kernel: 3, rebuild");
+	run_free(&r);
+	t.load_ret = -EPERM;
+	r = cli_run(&t, "bind", BDF, "-m", "/x.ko", NULL);
+	tap_ok(r.rc == 3 && strstr(r.err, "needs root"), "EPERM: needs root");
+	run_free(&r);
+	t.load_ret = 0;
+	t.run_ret = -ENOENT;
+	r = cli_run(&t, "bind", BDF, NULL);
+	tap_ok(r.rc == 3 && strstr(r.err, "modprobe is not available") &&
+	       strstr(r.err, "--module"), "no modprobe: 3, --module");
+	run_free(&r);
+	t.run_ret = 1;
+	r = cli_run(&t, "bind", BDF, NULL);
+	tap_ok(r.rc == 3 && strstr(r.err, "'modprobe uio_pci_generic_sva' "
+				   "failed") && strstr(r.err, "DKMS"),
+	       "modprobe fails: 3, install with DKMS");
+	run_free(&r);
+	fake_cleanup(&f);
+}
+
+static void test_refused(void)
+{
+	struct run_result r;
+	struct tsys t;
+	struct fake f;
+
+	if (setup(&f, &t, "vfio-pci"))
+		return;
+	fake_driver(&f, "uio_pci_sva");
+	f.refuse_bind = true;
+	r = cli_run(&t, "bind", BDF, NULL);
+	tap_ok(r.rc == 3 && strstr(r.err, "did not bind the device") &&
+	       strstr(r.err, "allow_unsafe_no_isolation"),
+	       "the driver refuses: 3, dmesg and the module parameter");
+	fake_kernel_step(&f);
+	tap_ok(!strcmp(driver_of(&f), "vfio-pci"), "rolled back to vfio-pci");
+	tap_ok(file_is(&f, DEVDIR "/driver_override", "(null)\n") ||
+	       file_is(&f, DEVDIR "/driver_override", "\n"),
+	       "driver_override restored");
+	tap_ok(!fake_exists(&f, "run/uio-sva/" BDF), "no record left");
+	run_free(&r);
+	fake_cleanup(&f);
+}
+
+static void test_unbind_without_record(void)
+{
+	struct run_result r;
+	struct tsys t;
+	struct fake f;
+
+	if (setup(&f, &t, NULL) || fake_testdev_uio(&f, BDF, "uio0"))
+		return;
+	fake_bind(&f, BDF, "uio_pci_sva");
+	fake_driver(&f, "nvme");
+	snprintf(f.default_driver, sizeof(f.default_driver), "nvme");
+	r = cli_run(&t, "unbind", BDF, NULL);
+	fake_kernel_step(&f);
+	tap_ok(r.rc == 0 && strstr(r.out, "the kernel probed it"),
+	       "no record: the kernel probes the default driver");
+	tap_ok(file_is(&f, "sys/bus/pci/drivers_probe", "") &&
+	       !strcmp(driver_of(&f), "nvme"), "... which binds nvme");
+	run_free(&r);
+	fake_cleanup(&f);
+}
+
+static void test_usage(void)
+{
+	struct run_result r;
+	struct tsys t;
+	struct fake f;
+
+	if (setup(&f, &t, NULL))
+		return;
+	r = cli_run(&t, "bind", NULL);
+	tap_ok(r.rc == 2 && strstr(r.err, "which device?"), "bind: no device");
+	run_free(&r);
+	r = cli_run(&t, "bind", "uio0", NULL);
+	tap_ok(r.rc == 2 && strstr(r.err, "not a PCI address"),
+	       "bind: not a PCI address");
+	run_free(&r);
+	r = cli_run(&t, "bind", "00:09.0", NULL);
+	tap_ok(r.rc == 3 && strstr(r.err, "no PCI device 0000:00:09.0"),
+	       "bind: no such device: 3");
+	run_free(&r);
+	r = cli_run(&t, "unbind", BDF, "--module", "x", NULL);
+	tap_ok(r.rc == 2 && strstr(r.err, "no module options"),
+	       "unbind --module: 2");
+	run_free(&r);
+	r = cli_run(&t, "bind", BDF, BDF, NULL);
+	tap_ok(r.rc == 2 && strstr(r.err, "one device at a time"),
+	       "bind: two devices: 2");
+	run_free(&r);
+	fake_cleanup(&f);
+}
+
+int main(void)
+{
+	test_bind_from_kernel_driver();
+	test_bind_unbound();
+	test_module_file();
+	test_refused();
+	test_unbind_without_record();
+	test_usage();
+	return tap_done();
+}

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * wrap.c - failure injection for the library under test, linked with
+ * -Wl,--wrap=open,--wrap=read,--wrap=write: open() of a path with a given
+ * suffix fails with a chosen errno (EBUSY from the driver, ...), read() of
+ * a file that starts with "!errno=N" fails with N (ENODATA from sysfs),
+ * and 4-byte writes to /dev/uioX (irqcontrol) can fail (EIO: no IRQ).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fakesys.h"
+
+int __real_open(const char *path, int flags, ...);
+int __wrap_open(const char *path, int flags, ...);
+ssize_t __real_read(int fd, void *buf, size_t n);
+ssize_t __wrap_read(int fd, void *buf, size_t n);
+ssize_t __real_write(int fd, const void *buf, size_t n);
+ssize_t __wrap_write(int fd, const void *buf, size_t n);
+
+static char open_suffix[128];
+static int open_errno;
+static int irq_write_errno;
+
+void wrap_fail_open(const char *suffix, int err)
+{
+	open_suffix[0] = '\0';
+	open_errno = 0;
+	if (!suffix)
+		return;
+	strncpy(open_suffix, suffix, sizeof(open_suffix) - 1);
+	open_errno = err;
+}
+
+void wrap_fail_irq_write(int err)
+{
+	irq_write_errno = err;
+}
+
+int __wrap_open(const char *path, int flags, ...)
+{
+	size_t a = strlen(path), b = strlen(open_suffix);
+	mode_t mode = 0;
+	va_list ap;
+
+	if (open_errno && a >= b && !strcmp(path + a - b, open_suffix)) {
+		errno = open_errno;
+		return -1;
+	}
+	if (flags & O_CREAT) {
+		va_start(ap, flags);
+		mode = (mode_t)va_arg(ap, int);
+		va_end(ap);
+	}
+	return __real_open(path, flags, mode);
+}
+
+ssize_t __wrap_read(int fd, void *buf, size_t n)
+{
+	size_t mark = strlen(WRAP_ERRNO_MARK);
+	ssize_t r = __real_read(fd, buf, n);
+
+	if (r >= (ssize_t)mark && !memcmp(buf, WRAP_ERRNO_MARK, mark)) {
+		errno = atoi((char *)buf + mark);
+		return -1;
+	}
+	return r;
+}
+
+ssize_t __wrap_write(int fd, const void *buf, size_t n)
+{
+	if (irq_write_errno && fd > 2 && n == 4) {
+		errno = irq_write_errno;
+		return -1;
+	}
+	return __real_write(fd, buf, n);
+}
