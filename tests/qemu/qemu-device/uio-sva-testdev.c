@@ -417,30 +417,113 @@ static bool uio_sva_job_live(UioSvaState *s, const UioSvaJob *job)
     return !s->stopping && s->busy && s->gen == job->gen;
 }
 
+/* Send one ATS translation request for the page at @page. */
+static bool uio_sva_ats(UioSvaState *s, const UioSvaJob *job, hwaddr page,
+                        bool write, IOMMUTLBEntry *t)
+{
+    uint32_t err_count = 0;
+
+    memset(t, 0, sizeof(*t));
+    s->ats_requests++;
+    return pci_ats_request_translation(PCI_DEVICE(s), job->pasid, false, false,
+                                       page, UIO_SVA_PAGE_SIZE, !write, t, 1,
+                                       &err_count) == 1 &&
+           !(t->perm & IOMMU_UNTRANSLATED_ONLY);
+}
+
 /*
- * A write translation failed although the OS answered the page request:
- * tell a read-only page (PERMISSION) from an unmapped one (TRANSLATION)
- * with a read translation request.
+ * Send a page request (one page, last in group) and wait for the page
+ * group response with the BQL dropped.  Returns ERR_NONE when the OS
+ * answered Success, ERR_ABORTED when the job ended meanwhile.
+ */
+static uint32_t uio_sva_page_request(UioSvaState *s, const UioSvaJob *job,
+                                     hwaddr page, bool write)
+{
+    PCIDevice *pdev = PCI_DEVICE(s);
+    int64_t deadline;
+    int ret;
+
+    if (!pcie_pri_enabled(pdev) || !pcie_pri_get_req_alloc(pdev)) {
+        return ERR_NOT_ENABLED;
+    }
+    s->pri_prgi = s->next_prgi;
+    s->next_prgi = (s->next_prgi + 1) & PCI_PRI_PRGI_MASK;
+    s->pri_waiting = true;
+    s->pri_answered = false;
+    s->pri_requests++;
+    ret = pci_pri_request_page(pdev, job->pasid, false, false, page, true,
+                               s->pri_prgi, !write, write);
+    if (ret) {
+        s->pri_waiting = false;
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: page request for 0x%" PRIx64
+                      " not sent (%d)\n", TYPE_UIO_SVA_TESTDEV,
+                      (uint64_t)page, ret);
+        return ERR_PRI_FAILURE;
+    }
+
+    deadline = qemu_clock_get_ms(QEMU_CLOCK_REALTIME) + UIO_SVA_PRI_TIMEOUT_MS;
+    while (!s->pri_answered) {
+        int64_t left = deadline - qemu_clock_get_ms(QEMU_CLOCK_REALTIME);
+
+        if (!uio_sva_job_live(s, job)) {
+            return ERR_ABORTED;
+        }
+        if (!uio_sva_bus_master(s)) {
+            s->pri_waiting = false;
+            return ERR_BUS_MASTER_OFF;
+        }
+        if (left <= 0) {
+            s->pri_waiting = false;
+            return ERR_TIMEOUT;
+        }
+        qemu_cond_timedwait_bql(&s->cond, MIN(left, 1000));
+    }
+    if (!uio_sva_job_live(s, job)) {
+        return ERR_ABORTED;
+    }
+    switch (s->pri_code) {
+    case IOMMU_PRI_RESP_SUCCESS:
+        return ERR_NONE;
+    case IOMMU_PRI_RESP_INVALID_REQUEST:
+        return ERR_TRANSLATION;
+    default:
+        return ERR_PRI_FAILURE;
+    }
+}
+
+/*
+ * Write access to @page was refused although the OS answered: tell a page
+ * the process may only read (PERMISSION) from an unmapped one
+ * (TRANSLATION) by asking for read access the same way.
  */
 static uint32_t uio_sva_write_denied(UioSvaState *s, const UioSvaJob *job,
                                      hwaddr page)
 {
-    IOMMUTLBEntry t = { 0 };
-    uint32_t err_count = 0;
+    PCIDevice *pdev = PCI_DEVICE(s);
+    IOMMUTLBEntry t;
+    uint32_t err;
 
-    s->ats_requests++;
-    if (pci_ats_request_translation(PCI_DEVICE(s), job->pasid, false, false,
-                                    page, UIO_SVA_PAGE_SIZE, true, &t, 1,
-                                    &err_count) == 1 && (t.perm & IOMMU_RO)) {
+    if (uio_sva_ats(s, job, page, false, &t) && (t.perm & IOMMU_RO)) {
+        return ERR_PERMISSION;
+    }
+    if (!pdev->exp.pri_cap) {
+        return ERR_TRANSLATION;
+    }
+    err = uio_sva_page_request(s, job, page, false);
+    if (err == ERR_ABORTED || err == ERR_BUS_MASTER_OFF) {
+        return err;
+    }
+    if (!err && uio_sva_ats(s, job, page, false, &t) && (t.perm & IOMMU_RO)) {
         return ERR_PERMISSION;
     }
     return ERR_TRANSLATION;
 }
 
 /*
- * Translate the page at @addr for @job's PASID.  On success *@e points to
- * an ATC entry that grants @write (or read) access.  Returns an error code;
- * ERR_ABORTED means the job is gone (do not touch the registers).
+ * Translate the page at @addr for @job's PASID: ATC, else a translation
+ * request, else a page request and one more translation request.  On
+ * success *@e is an ATC entry that grants the access.  ERR_ABORTED means
+ * the job is gone (do not touch the registers).
  */
 static uint32_t uio_sva_translate(UioSvaState *s, const UioSvaJob *job,
                                   hwaddr addr, bool write,
@@ -449,7 +532,8 @@ static uint32_t uio_sva_translate(UioSvaState *s, const UioSvaJob *job,
     PCIDevice *pdev = PCI_DEVICE(s);
     IOMMUAccessFlags need = write ? IOMMU_WO : IOMMU_RO;
     hwaddr page = addr & UIO_SVA_PAGE_MASK;
-    bool requested = false;
+    IOMMUTLBEntry t;
+    uint32_t err;
     int attempt;
 
     *e = uio_sva_atc_lookup(s, job->pasid, addr);
@@ -458,94 +542,32 @@ static uint32_t uio_sva_translate(UioSvaState *s, const UioSvaJob *job,
         return ERR_NONE;
     }
 
-    for (attempt = 0; attempt < 2; attempt++) {
-        IOMMUTLBEntry t = { 0 };
-        uint32_t err_count = 0;
-        ssize_t n;
-        int64_t deadline;
-        int ret;
-
+    for (attempt = 0; ; attempt++) {
         if (!uio_sva_bus_master(s)) {
             return ERR_BUS_MASTER_OFF;
         }
         if (!pcie_ats_enabled(pdev) || !pcie_pasid_enabled(pdev)) {
             return ERR_NOT_ENABLED;
         }
-        s->ats_requests++;
-        n = pci_ats_request_translation(pdev, job->pasid, false, false,
-                                        page, UIO_SVA_PAGE_SIZE, !write,
-                                        &t, 1, &err_count);
-        if (n < 1) {
-            return ERR_TRANSLATION;
-        }
-        if ((t.perm & need) == need) {
-            if (t.perm & IOMMU_UNTRANSLATED_ONLY) {
-                return ERR_TRANSLATION;
-            }
+        if (uio_sva_ats(s, job, page, write, &t) && (t.perm & need) == need) {
             uio_sva_atc_insert(s, job->pasid, &t);
             *e = uio_sva_atc_lookup(s, job->pasid, addr);
             return *e ? ERR_NONE : ERR_TRANSLATION;
         }
-        if (requested || !pdev->exp.pri_cap) {
+        /* not present, or read-only for a write */
+        if (attempt > 0 || !pdev->exp.pri_cap) {
             /* still no access after a successful page response, or no PRI */
             return write ? uio_sva_write_denied(s, job, page)
                          : ERR_TRANSLATION;
         }
-
-        /* not present, or read-only for a write: ask the OS for the page */
-        if (!pcie_pri_enabled(pdev) || !pcie_pri_get_req_alloc(pdev)) {
-            return ERR_NOT_ENABLED;
+        err = uio_sva_page_request(s, job, page, write);
+        if (err == ERR_TRANSLATION && write) {
+            return uio_sva_write_denied(s, job, page);
         }
-        s->pri_prgi = s->next_prgi;
-        s->next_prgi = (s->next_prgi + 1) & PCI_PRI_PRGI_MASK;
-        s->pri_waiting = true;
-        s->pri_answered = false;
-        s->pri_requests++;
-        ret = pci_pri_request_page(pdev, job->pasid, false, false, page,
-                                   true, s->pri_prgi, !write, write);
-        if (ret) {
-            s->pri_waiting = false;
-            qemu_log_mask(LOG_GUEST_ERROR, "%s: page request for 0x%" PRIx64
-                          " not sent (%d)\n", TYPE_UIO_SVA_TESTDEV,
-                          (uint64_t)page, ret);
-            return ret == -EPERM && !pcie_pri_enabled(pdev) ?
-                   ERR_NOT_ENABLED : ERR_PRI_FAILURE;
-        }
-        requested = true;
-
-        /* wait for the page group response with the BQL dropped */
-        deadline = qemu_clock_get_ms(QEMU_CLOCK_REALTIME) +
-                   UIO_SVA_PRI_TIMEOUT_MS;
-        while (!s->pri_answered) {
-            int64_t left = deadline - qemu_clock_get_ms(QEMU_CLOCK_REALTIME);
-
-            if (!uio_sva_job_live(s, job)) {
-                return ERR_ABORTED;
-            }
-            if (!uio_sva_bus_master(s)) {
-                s->pri_waiting = false;
-                return ERR_BUS_MASTER_OFF;
-            }
-            if (left <= 0) {
-                s->pri_waiting = false;
-                return ERR_TIMEOUT;
-            }
-            qemu_cond_timedwait_bql(&s->cond, MIN(left, 1000));
-        }
-        if (!uio_sva_job_live(s, job)) {
-            return ERR_ABORTED;
-        }
-        switch (s->pri_code) {
-        case IOMMU_PRI_RESP_SUCCESS:
-            break;
-        case IOMMU_PRI_RESP_INVALID_REQUEST:
-            return write ? uio_sva_write_denied(s, job, page)
-                         : ERR_TRANSLATION;
-        default:
-            return ERR_PRI_FAILURE;
+        if (err) {
+            return err;
         }
     }
-    return ERR_TRANSLATION;
 }
 
 /*

@@ -1,0 +1,267 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the patched QEMU (intel-iommu svm=on, uio-sva-testdev) for the
+# guest tests, or reuse the cached build.
+#
+# Usage:
+#   build-qemu.sh                        build or reuse; the LAST line of
+#                                        stdout is the absolute path of
+#                                        qemu-system-x86_64 (nothing else
+#                                        goes to stdout, logs go to stderr)
+#   build-qemu.sh --print-firmware-args  print the -L arguments QEMU needs
+#                                        at run time (one line), e.g.
+#                                        "-L /usr/share/seabios -L /usr/share/qemu"
+#   build-qemu.sh --help
+#
+# Exit status: 0 success; 77 when the QEMU source cannot be obtained (one
+# line on stderr starting with "SKIP:"); anything else is a failure.
+#
+# Inputs: Debian's QEMU source package (QEMU_DEB_VERSION below, from sid's
+# deb-src, set up by setup-apt.sh), tests/qemu/qemu-patches/*.patch applied
+# in name order with patch -p1, tests/qemu/qemu-device/uio-sva-testdev.c
+# copied to hw/misc/ first, and the configure flags below.
+#
+# Cache ($UIO_SVA_CACHE/qemu):
+#   <hash>/qemu-system-x86_64  the result; <hash> covers the source version,
+#                              every patch, the device source, the configure
+#                              flags and this script. A present binary is
+#                              complete (it is moved into place).
+#   src/                       the downloaded source package
+#   tree/                      the unpacked, patched source and its build/
+#                              directory, reused so that a change of patch
+#                              or device source rebuilds incrementally. Only
+#                              the patches that changed are reverted and
+#                              reapplied; a tree that cannot be reverted is
+#                              unpacked again.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
+
+QEMU_DEB_VERSION=1:10.2.2+ds-1
+QEMU_DSC=qemu_10.2.2+ds-1.dsc
+CONFIGURE_FLAGS=(
+	--target-list=x86_64-softmmu
+	--python=/usr/bin/python3
+	--without-default-features
+	--disable-docs
+	--disable-rust
+	--enable-tcg
+	--disable-werror
+	--disable-install-blobs
+	--enable-slirp
+)
+BUILD_DEPS=(
+	dpkg-dev ninja-build pkg-config flex bison python3
+	meson/bookworm-backports python3-pycotap/bookworm-backports
+	libglib2.0-dev libpixman-1-dev libfdt-dev libslirp-dev
+)
+# What the binary needs at run time: shared libraries and firmware.
+RUN_DEPS=(libglib2.0-0 libfdt1 libslirp0 seabios qemu-system-data)
+FIRMWARE_DIRS=(/usr/share/seabios /usr/share/qemu)
+
+usage() {
+	sed -n '3,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"
+}
+
+skip() {
+	printf 'SKIP: %s\n' "$*" >&2
+	exit 77
+}
+
+print_firmware_args() {
+	local d out=()
+	apt_install seabios qemu-system-data
+	for d in "${FIRMWARE_DIRS[@]}"; do
+		[ -d "$d" ] || die "firmware directory $d is missing"
+		out+=(-L "$d")
+	done
+	echo "${out[*]}"
+}
+
+# cache_key: hash of every input, independent of where the checkout lives.
+cache_key() {
+	local patches
+	(
+		cd "$UIO_SVA_TOP"
+		patches=$(LC_ALL=C ls tests/qemu/qemu-patches/*.patch)
+		# shellcheck disable=SC2086
+		hash_inputs "qemu $QEMU_DEB_VERSION" \
+			"configure ${CONFIGURE_FLAGS[*]}" \
+			tests/qemu/build-qemu.sh \
+			tests/qemu/qemu-device/uio-sva-testdev.c \
+			$patches
+	)
+}
+
+# fetch_source DIR: make sure DIR holds the source package.
+fetch_source() {
+	local dir=$1
+	mkdir -p "$dir"
+	if [ -f "$dir/$QEMU_DSC" ] &&
+	   (cd "$dir" && dscverify_files "$QEMU_DSC"); then
+		return 0
+	fi
+	( apt_ready ) || skip "apt sources could not be set up, no QEMU source"
+	log "downloading QEMU source $QEMU_DEB_VERSION"
+	(cd "$dir" && apt-get source -q --download-only "qemu=$QEMU_DEB_VERSION") \
+		>"$dir/download.log" 2>&1 ||
+		skip "apt-get source qemu=$QEMU_DEB_VERSION failed: $(grep -E '^E:' "$dir/download.log" | head -1)"
+	[ -f "$dir/$QEMU_DSC" ] || skip "apt-get source did not produce $QEMU_DSC"
+}
+
+# dscverify_files DSC: all files listed in DSC are present with their size.
+dscverify_files() {
+	local sum size name ok=0
+	while read -r sum size name; do
+		[ -n "$name" ] || continue
+		[ -f "$name" ] && [ "$(stat -c %s "$name")" = "$size" ] || ok=1
+	done < <(awk '/^Checksums-Sha256:/ {f=1; next} /^[^ ]/ {f=0} f' "$1")
+	return $ok
+}
+
+# unpack_tree SRC TREE: unpack (and apply Debian's patches) into TREE.
+unpack_tree() {
+	local src=$1 tree=$2 tmp
+	rm -rf "$tree" "$tree.tmp"
+	mkdir -p "$tree.tmp"
+	tmp=$tree.tmp/qemu
+	log "unpacking the QEMU source"
+	dpkg-source -x "$src/$QEMU_DSC" "$tmp" >"$tree.tmp/unpack.log" 2>&1 || {
+		tail -20 "$tree.tmp/unpack.log" >&2
+		die "dpkg-source -x $QEMU_DSC failed"
+	}
+	mkdir -p "$tmp/.uio-sva/applied"
+	echo "$QEMU_DEB_VERSION" > "$tmp/.uio-sva/source"
+	mv "$tmp" "$tree"
+	rm -rf "$tree.tmp"
+}
+
+# patch_tree TREE PATCH...: bring the tree's patch stack to PATCH...,
+# reverting only what differs from what is applied.
+patch_tree() {
+	local tree=$1 state applied=() keep=0 i p name
+	shift
+	state=$tree/.uio-sva/applied
+	if [ -f "$state/series" ]; then
+		mapfile -t applied < "$state/series"
+	fi
+	# Keep the longest common prefix of identical patches.
+	while [ $keep -lt ${#applied[@]} ] && [ $keep -lt $# ]; do
+		p=${@:$((keep + 1)):1}
+		cmp -s "$p" "$state/${applied[$keep]}" || break
+		keep=$((keep + 1))
+	done
+	for ((i = ${#applied[@]} - 1; i >= keep; i--)); do
+		name=${applied[$i]}
+		log "reverting $name"
+		(cd "$tree" && patch -p1 -R -s --dry-run < "$state/$name" >/dev/null &&
+		 patch -p1 -R -s < "$state/$name" >&2) || return 1
+		rm -f "$state/$name"
+		printf '%s\n' "${applied[@]:0:$i}" | sed '/^$/d' > "$state/series"
+	done
+	for p in "${@:$((keep + 1))}"; do
+		name=$(basename "$p")
+		log "applying $name"
+		(cd "$tree" && patch -p1 -s --dry-run < "$p" >/dev/null) ||
+			die "$name does not apply to QEMU $QEMU_DEB_VERSION"
+		(cd "$tree" && patch -p1 -s --no-backup-if-mismatch < "$p" >&2) ||
+			die "$name failed to apply"
+		cp "$p" "$state/$name"
+		echo "$name" >> "$state/series"
+	done
+}
+
+build() {
+	local key out base tree src patches=() dev flags t0
+	key=$(cache_key)
+	base=$UIO_SVA_CACHE/qemu
+	out=$base/$key/qemu-system-x86_64
+
+	if [ -x "$out" ]; then
+		apt_install "${RUN_DEPS[@]}"
+		log "QEMU $key is cached"
+		echo "$out" >&3
+		return 0
+	fi
+
+	mkdir -p "$base"
+	exec 9>"$base/.lock"
+	flock 9
+	if [ -x "$out" ]; then	# built by a concurrent run meanwhile
+		apt_install "${RUN_DEPS[@]}"
+		echo "$out" >&3
+		return 0
+	fi
+
+	t0=$(date +%s)
+	apt_install dpkg-dev
+	src=$base/src
+	fetch_source "$src"
+	apt_install "${BUILD_DEPS[@]}" "${RUN_DEPS[@]}"
+
+	tree=$base/tree
+	if [ "$(cat "$tree/.uio-sva/source" 2>/dev/null)" != "$QEMU_DEB_VERSION" ]; then
+		unpack_tree "$src" "$tree"
+	fi
+
+	mapfile -t patches < <(LC_ALL=C ls "$UIO_SVA_TOP"/tests/qemu/qemu-patches/*.patch)
+	dev=$UIO_SVA_TOP/tests/qemu/qemu-device/uio-sva-testdev.c
+	# Copy only on change, so that make sees an unchanged file as such.
+	cmp -s "$dev" "$tree/hw/misc/uio-sva-testdev.c" ||
+		cp "$dev" "$tree/hw/misc/uio-sva-testdev.c"
+	if ! patch_tree "$tree" "${patches[@]}"; then
+		log "the cached tree cannot be reverted; unpacking it again"
+		unpack_tree "$src" "$tree"
+		cp "$dev" "$tree/hw/misc/uio-sva-testdev.c"
+		patch_tree "$tree" "${patches[@]}" || die "patching failed"
+	fi
+
+	flags="${CONFIGURE_FLAGS[*]}"
+	if [ "$(cat "$tree/build/.uio-sva-configure" 2>/dev/null)" != "$flags" ]; then
+		log "configuring QEMU"
+		rm -rf "$tree/build"
+		mkdir -p "$tree/build"
+		(cd "$tree/build" && ../configure "${CONFIGURE_FLAGS[@]}") \
+			>"$base/configure.log" 2>&1 || {
+			tail -30 "$base/configure.log" >&2
+			die "QEMU configure failed (log: $base/configure.log)"
+		}
+		echo "$flags" > "$tree/build/.uio-sva-configure"
+	fi
+
+	log "building qemu-system-x86_64 (make -j2; a cold build takes ~5 min)"
+	make -C "$tree/build" -j2 qemu-system-x86_64 >"$base/build.log" 2>&1 || {
+		grep -E 'error|Error' "$base/build.log" | head -20 >&2
+		tail -20 "$base/build.log" >&2
+		die "QEMU build failed (log: $base/build.log)"
+	}
+	"$tree/build/qemu-system-x86_64" -device uio-sva-testdev,help >/dev/null 2>&1 ||
+		die "the built QEMU has no uio-sva-testdev device"
+
+	mkdir -p "$base/$key"
+	cp "$tree/build/qemu-system-x86_64" "$out.tmp.$$"
+	mv -f "$out.tmp.$$" "$out"
+	log "QEMU $key built in $(($(date +%s) - t0)) s"
+	echo "$out" >&3
+}
+
+case "${1:-}" in
+"")
+	exec 3>&1 1>&2
+	build
+	;;
+--print-firmware-args)
+	exec 3>&1 1>&2
+	print_firmware_args >&3
+	;;
+-h|--help)
+	usage
+	;;
+*)
+	usage >&2
+	exit 2
+	;;
+esac
