@@ -13,7 +13,8 @@
 # as a generated conftest.h) and scripts/ from DIR into build/KVER/src/,
 # runs `make -j2 KDIR=<headers> MAKE-ARGS` there (on this machine for
 # 6.x, inside the sid chroot for 7.x) and copies the result to
-# build/KVER/uio_pci_generic_sva.ko. The contract with the driver: `make
+# build/KVER/uio_pci_generic_sva.ko (skipped when sources, kernel and
+# arguments are those of the last build). The contract with the driver: `make
 # KDIR=<dir>` in a directory holding those files builds
 # uio_pci_generic_sva.ko in that directory.
 #
@@ -48,20 +49,36 @@ eval "$facts"
 
 out=$UIO_SVA_TOP/build/$KVER
 bsrc=$out/src
-rm -rf "$bsrc"
-mkdir -p "$bsrc"
 is_git=
 git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1 && is_git=1
+files=()
 for f in "$src"/Makefile "$src"/Kbuild "$src"/Kconfig "$src"/*.c "$src"/*.h; do
 	[ -f "$f" ] || continue
 	if [ -n "$is_git" ] && git -C "$src" check-ignore -q "$f"; then
 		continue
 	fi
-	cp -p "$f" "$bsrc/"
+	files+=("$f")
 done
 if [ -d "$src/scripts" ]; then
-	cp -a "$src/scripts" "$bsrc/"
+	while IFS= read -r f; do files+=("$f"); done < <(find "$src/scripts" -type f | LC_ALL=C sort)
 fi
+
+# Skip the build when nothing changed since the last one (same sources,
+# kernel package, build environment and make arguments).
+stamp=$(hash_inputs "$KVER $KPKGVER $BUILD_ENV ${SID_CHROOT:-}" "args: $*" \
+	"${files[@]}" "names: ${files[*]#"$src"/}")
+if [ -f "$out/$MODULE.ko" ] && [ "$(cat "$out/.stamp" 2>/dev/null)" = "$stamp" ]; then
+	log "$MODULE for $KVER is up to date"
+	echo "$out/$MODULE.ko"
+	exit 0
+fi
+
+rm -rf "$bsrc" "$out/.stamp"
+mkdir -p "$bsrc"
+for f in "${files[@]}"; do
+	mkdir -p "$bsrc/$(dirname "${f#"$src"/}")"
+	cp -p "$f" "$bsrc/${f#"$src"/}"
+done
 
 for a in "$@"; do
 	case "$a" in C=*) [ "$BUILD_ENV" = host ] && apt_install sparse ;; esac
@@ -82,6 +99,7 @@ esac
 [ $rc -eq 0 ] || die "building $MODULE for $KVER failed (make exit $rc); the sources are in $bsrc"
 [ -f "$bsrc/$MODULE.ko" ] || die "make succeeded but left no $MODULE.ko in $bsrc (the Makefile must build it in place)"
 cp "$bsrc/$MODULE.ko" "$out/$MODULE.ko"
+echo "$stamp" > "$out/.stamp"
 apt_install kmod
 vermagic=$(/sbin/modinfo -F vermagic "$out/$MODULE.ko")
 case "$vermagic" in

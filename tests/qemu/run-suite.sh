@@ -1,0 +1,157 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Run one guest suite on one kernel: TAP on stdout.
+#
+# Usage:
+#   tests/qemu/run-suite.sh [options] KERNEL SUITE [QEMU-ARGS...]
+#
+#   KERNEL     a kernel of tests/qemu/kernels.sh (6.1, 6.12, 7.2)
+#   SUITE      tests/qemu/suites/SUITE.sh
+#   QEMU-ARGS  extra QEMU arguments, e.g. -device uio-sva-testdev,id=dev0;
+#              default: the suite's "#@ qemu:" lines
+# Options:
+#   --timeout S     guest timeout (default: the suite's "#@ timeout:", else 600)
+#   --append STR    more kernel command line (after the suite's "#@ append:")
+#   --verbose       copy the guest console to stderr
+#   --interactive   boot the same guest with a shell on this terminal
+#
+# Steps: kernels.sh KERNEL, build-qemu.sh (exit 77 -> the suite is reported
+# as skipped), build-module.sh KERNEL, the static guest programs
+# (tests/qemu/guest/NAME.c -> /bin/NAME; if tools/Makefile exists, `make
+# -C tools static` -> /bin/uio-sva and tools/profiles/* ->
+# /usr/local/share/uio-sva/profiles/), mkinitramfs.sh, run-guest.py. The console log is kept in
+# build/logs/KVER/SUITE.log.
+#
+# Suite header lines ("#@ KEY: VALUE", read on the host):
+#   #@ qemu: ARGS      QEMU arguments (several lines add up)
+#   #@ timeout: S      guest timeout in seconds
+#   #@ append: STR     kernel command line additions
+#   #@ mem: SIZE       guest memory (default 1G)
+#   #@ smp: N          vCPUs (default 2)
+#
+# Exit status: 0 if all tests passed or were skipped, 1 otherwise, 2 on a
+# usage error. Every failure is also a "not ok" line in the TAP.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/lib/common.sh"
+
+usage() { sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+timeout= append= verbose=() interactive=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--timeout) timeout=$2; shift 2 ;;
+	--append) append=$2; shift 2 ;;
+	--verbose) verbose=(--verbose); shift ;;
+	--interactive) interactive=1; shift ;;
+	-h|--help) usage ;;
+	-*) usage ;;
+	*) break ;;
+	esac
+done
+[ $# -ge 2 ] || usage
+kname=$1 suite=$2
+shift 2
+name="$suite@$kname"
+suite_file=$here/suites/$suite.sh
+
+# tap_one RESULT TEXT: a one-test TAP stream.
+tap_one() {
+	printf 'KTAP version 1\n1..1\n%s 1 %s\n' "$1" "$2"
+}
+fail() {
+	tap_one "not ok" "$name: $*"
+	exit 1
+}
+
+[ -f "$suite_file" ] || fail "no suite $suite_file"
+
+meta() { sed -n "s/^#@ $1: *//p" "$suite_file"; }
+
+# 1. Kernel.
+facts=$(bash "$here/kernels.sh" "$kname") || fail "kernel $kname is not available (kernels.sh failed, see stderr)"
+eval "$facts"
+
+# 2. QEMU.
+errf=$(mktemp)
+qemu_rc=0
+qemu_out=$( { bash "$here/build-qemu.sh" 2>&1 1>&4 | tee "$errf" >&2; exit "${PIPESTATUS[0]}"; } 4>&1 ) ||
+	qemu_rc=$?
+reason=$(sed -n 's/^SKIP: *//p' "$errf" | head -n1)
+rm -f "$errf"
+if [ $qemu_rc -eq 77 ]; then
+	tap_one ok "$name # SKIP ${reason:-QEMU cannot be built here}"
+	exit 0
+fi
+[ $qemu_rc -eq 0 ] || fail "building QEMU failed (build-qemu.sh exit $qemu_rc, see stderr)"
+qemu=$(tail -n1 <<<"$qemu_out")
+[ -x "$qemu" ] || fail "build-qemu.sh printed no QEMU path"
+fw=$(bash "$here/build-qemu.sh" --print-firmware-args) || fail "build-qemu.sh --print-firmware-args failed"
+read -r -a fwargs <<<"$fw"
+
+# 3. The driver.
+ko=$(bash "$here/build-module.sh" "$kname" | tail -n1) || fail "building the driver for $KVER failed (see stderr)"
+
+# 4. Guest files: suites, KTAP helpers (mkinitramfs), static programs, tools.
+work=$UIO_SVA_TOP/build/$KVER/guest-$suite
+rm -rf "$work"
+mkdir -p "$work/stage/suites" "$work/stage/bin"
+cp "$here"/suites/*.sh "$work/stage/suites/"
+# tests/qemu/guest/NAME.c -> /bin/NAME (static, glibc), rebuilt when changed.
+progs=$UIO_SVA_TOP/build/guest-bin
+mkdir -p "$progs"
+for c in "$here"/guest/*.c; do
+	[ -f "$c" ] || continue
+	p=$progs/$(basename "$c" .c)
+	if [ ! -x "$p" ] || [ "$c" -nt "$p" ] || [ "$here/guest" -nt "$p" ]; then
+		apt_install gcc libc6-dev
+		log "compiling guest program $(basename "$c")"
+		gcc -static -O2 -Wall -Wextra -Werror -std=c11 -I"$here/guest" -o "$p.tmp" "$c" >&2 ||
+			fail "compiling tests/qemu/guest/$(basename "$c") failed (see stderr)"
+		mv "$p.tmp" "$p"
+	fi
+	cp "$p" "$work/stage/bin/"
+done
+diag=()
+if [ -f "$UIO_SVA_TOP/tools/Makefile" ]; then
+	if make -C "$UIO_SVA_TOP/tools" -j2 static >&2; then
+		cp "$UIO_SVA_TOP/tools/build/static/uio-sva" "$work/stage/bin/"
+		if [ -d "$UIO_SVA_TOP/tools/profiles" ]; then
+			mkdir -p "$work/stage/usr/local/share/uio-sva/profiles"
+			cp "$UIO_SVA_TOP"/tools/profiles/* "$work/stage/usr/local/share/uio-sva/profiles/"
+		fi
+	else
+		diag+=("# warning: make -C tools static failed; the guest has no uio-sva command")
+	fi
+fi
+
+# 5. Initramfs.
+initrd=$work/initramfs.cpio.gz
+bash "$here/mkinitramfs.sh" -o "$initrd" -m "$MODDIR" -k "$ko" "$work/stage" ||
+	fail "building the initramfs failed (see stderr)"
+
+# 6. Boot.
+[ -n "$timeout" ] || timeout=$(meta timeout | tail -n1)
+mem=$(meta mem | tail -n1)
+smp=$(meta smp | tail -n1)
+full_append="uio_sva.suite=$suite $(meta append | tr '\n' ' ')$append"
+qargs=("$@")
+if [ ${#qargs[@]} -eq 0 ]; then
+	read -r -a qargs <<<"$(meta qemu | tr '\n' ' ')"
+fi
+logdir=$UIO_SVA_TOP/build/logs/$KVER
+mkdir -p "$logdir"
+args=(--qemu "$qemu" --kernel "$VMLINUZ" --initrd "$initrd" --append "$full_append"
+	--timeout "${timeout:-600}" --mem "${mem:-1G}" --smp "${smp:-2}"
+	--name "$name" --log "$logdir/$suite.log" "${verbose[@]}")
+for ((i = 0; i < ${#fwargs[@]}; i += 2)); do
+	[ "${fwargs[$i]}" = -L ] && args+=(-L "${fwargs[$((i + 1))]}")
+done
+if [ -n "$interactive" ]; then
+	exec python3 "$here/run-guest.py" "${args[@]}" --interactive -- "${qargs[@]}"
+fi
+log "booting $name ($KVER, $(basename "$qemu"))"
+rc=0
+python3 "$here/run-guest.py" "${args[@]}" -- "${qargs[@]}" || rc=$?
+for d in "${diag[@]}"; do echo "$d"; done
+exit $rc
