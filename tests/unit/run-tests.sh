@@ -4,7 +4,7 @@
 # (renumbered, the plan at the end) and the line "N passed, N failed".
 # Usage: run-tests.sh BUILD_DIR TEST_BINARY...
 set -u
-build=$1
+build=$(cd "$1" && pwd)
 shift
 here=$(cd "$(dirname "$0")" && pwd)
 out=$build/tests/tap.out
