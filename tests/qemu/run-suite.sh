@@ -16,7 +16,8 @@
 #   --interactive   boot the same guest with a shell on this terminal
 #
 # Steps: kernels.sh KERNEL, build-qemu.sh (exit 77 -> the suite is reported
-# as skipped), build-module.sh KERNEL, the static guest programs
+# as skipped; $UIO_SVA_QEMU=PATH skips the step, $UIO_SVA_QEMU_SKIP=REASON
+# reports the skip directly), build-module.sh KERNEL, the static guest programs
 # (tests/qemu/guest/NAME.c -> /bin/NAME; if tools/Makefile exists, `make
 # -C tools static` -> /bin/uio-sva and tools/profiles/* ->
 # /usr/local/share/uio-sva/profiles/), mkinitramfs.sh, run-guest.py. The console log is kept in
@@ -72,13 +73,20 @@ meta() { sed -n "s/^#@ $1: *//p" "$suite_file"; }
 facts=$(bash "$here/kernels.sh" "$kname") || fail "kernel $kname is not available (kernels.sh failed, see stderr)"
 eval "$facts"
 
-# 2. QEMU.
-errf=$(mktemp)
-qemu_rc=0
-qemu_out=$( { bash "$here/build-qemu.sh" 2>&1 1>&4 | tee "$errf" >&2; exit "${PIPESTATUS[0]}"; } 4>&1 ) ||
-	qemu_rc=$?
-reason=$(sed -n 's/^SKIP: *//p' "$errf" | head -n1)
-rm -f "$errf"
+# 2. QEMU ($UIO_SVA_QEMU / $UIO_SVA_QEMU_SKIP: already built / skipped by
+# the caller, e.g. tests/run-all.sh).
+qemu_rc=0 reason=
+if [ -n "${UIO_SVA_QEMU_SKIP:-}" ]; then
+	qemu_rc=77 reason=$UIO_SVA_QEMU_SKIP
+elif [ -n "${UIO_SVA_QEMU:-}" ]; then
+	qemu_out=$UIO_SVA_QEMU
+else
+	errf=$(mktemp)
+	qemu_out=$( { bash "$here/build-qemu.sh" 2>&1 1>&4 | tee "$errf" >&2; exit "${PIPESTATUS[0]}"; } 4>&1 ) ||
+		qemu_rc=$?
+	reason=$(sed -n 's/^SKIP: *//p' "$errf" | head -n1)
+	rm -f "$errf"
+fi
 if [ $qemu_rc -eq 77 ]; then
 	tap_one ok "$name # SKIP ${reason:-QEMU cannot be built here}"
 	exit 0
