@@ -458,7 +458,12 @@ static uint32_t uio_sva_page_request(UioSvaState *s, const UioSvaJob *job,
         qemu_log_mask(LOG_GUEST_ERROR, "%s: page request for 0x%" PRIx64
                       " not sent (%d)\n", TYPE_UIO_SVA_TESTDEV,
                       (uint64_t)page, ret);
-        return ERR_PRI_FAILURE;
+        /*
+         * -EINVAL/-EPERM: the IOMMU has no first-stage table for the PASID
+         * or takes no page requests from us; else the queue is full.
+         */
+        return ret == -EINVAL || ret == -EPERM ? ERR_TRANSLATION
+                                               : ERR_PRI_FAILURE;
     }
 
     deadline = qemu_clock_get_ms(QEMU_CLOCK_REALTIME) + UIO_SVA_PRI_TIMEOUT_MS;
@@ -1001,6 +1006,11 @@ static void uio_sva_write_config(PCIDevice *pdev, uint32_t addr, uint32_t val,
 
     pci_default_write_config(pdev, addr, val, len);
     pcie_cap_flr_write_config(pdev, addr, val, len);
+
+    /* disabling ATS invalidates the ATC */
+    if (!pcie_ats_enabled(pdev)) {
+        uio_sva_atc_flush(s);
+    }
 
     if (range_covers_byte(addr, len, PCI_COMMAND) && !uio_sva_bus_master(s)) {
         uio_sva_complete(s, ERR_BUS_MASTER_OFF, 0, true);
