@@ -25,12 +25,11 @@ static int t_load(void *arg, const char *path, const char *params)
 static int t_run(void *arg, char *const argv[])
 {
 	struct tsys *t = arg;
-	size_t len;
 	int i;
 
 	t->runs++;
 	for (i = 0; argv[i]; i++) {
-		len = strlen(t->run_argv);
+		size_t len = strlen(t->run_argv);
 		snprintf(t->run_argv + len, sizeof(t->run_argv) - len, "%s%s",
 			 argv[i], argv[i + 1] ? " " : "; ");
 	}

@@ -60,7 +60,7 @@ static void test_bind_from_kernel_driver(void)
 	if (setup(&f, &t, "virtio-pci"))
 		return;
 	t.modprobe_works = true;
-	r = cli_run(&t, "bind", BDF, NULL);
+	r = cli_run(&t, "bind", BDF, (char *)NULL);
 	tap_ok(r.rc == 1 && strstr(r.err, "in use by kernel driver "
 				   "virtio-pci") && strstr(r.err, "--force"),
 	       "bind from a kernel driver needs --force");
@@ -68,7 +68,7 @@ static void test_bind_from_kernel_driver(void)
 	       "... and changes nothing");
 	run_free(&r);
 
-	r = cli_run(&t, "bind", "00:03.0", "--force", NULL);
+	r = cli_run(&t, "bind", "00:03.0", "--force", (char *)NULL);
 	tap_is_int(r.rc, 0, "bind --force: 0");
 	tap_contains(t.run_argv, "modprobe uio_pci_generic_sva;",
 		     "the module is loaded with modprobe");
@@ -82,16 +82,16 @@ static void test_bind_from_kernel_driver(void)
 		     "driver: virtio-pci)", "bind reports the uio node");
 	run_free(&r);
 
-	r = cli_run(&t, "bind", BDF, NULL);
+	r = cli_run(&t, "bind", BDF, (char *)NULL);
 	tap_ok(r.rc == 0 && strstr(r.out, "already bound"), "bind again: 0");
 	run_free(&r);
 
 	fake_sva(&f, BDF, "bound", 3, 999, "app");
-	r = cli_run(&t, "unbind", BDF, NULL);
+	r = cli_run(&t, "unbind", BDF, (char *)NULL);
 	tap_ok(r.rc == 1 && strstr(r.err, "in use by PID 999 (app)"),
 	       "unbind while in use: 1, names the process");
 	run_free(&r);
-	r = cli_run(&t, "unbind", BDF, "--force", NULL);
+	r = cli_run(&t, "unbind", BDF, "--force", (char *)NULL);
 	tap_is_int(r.rc, 0, "unbind --force: 0");
 	fake_kernel_step(&f);
 	tap_ok(!strcmp(driver_of(&f), "virtio-pci"), "virtio-pci restored");
@@ -101,7 +101,7 @@ static void test_bind_from_kernel_driver(void)
 	tap_contains(r.out, "restored driver virtio-pci", "unbind reports");
 	run_free(&r);
 
-	r = cli_run(&t, "unbind", BDF, NULL);
+	r = cli_run(&t, "unbind", BDF, (char *)NULL);
 	tap_ok(r.rc == 0 && strstr(r.out, "nothing to do"),
 	       "unbind when not bound: 0, nothing to do");
 	run_free(&r);
@@ -114,18 +114,18 @@ static void test_bind_unbound(void)
 	struct tsys t;
 	struct fake f;
 
-	if (setup(&f, &t, NULL))
+	if (setup(&f, &t, (char *)NULL))
 		return;
 	fake_driver(&f, "uio_pci_sva");
-	fake_sva(&f, BDF, "blocked-by-kernel", -1, 0, NULL);
-	r = cli_run(&t, "bind", BDF, NULL);
+	fake_sva(&f, BDF, "blocked-by-kernel", -1, 0, (char *)NULL);
+	r = cli_run(&t, "bind", BDF, (char *)NULL);
 	tap_ok(r.rc == 0 && !t.runs && !t.loads,
 	       "bind with the driver loaded: no module loading");
 	tap_ok(file_is(&f, "run/uio-sva/" BDF, "driver=\noverride=\n"),
 	       "recorded: no previous driver");
 	tap_contains(r.err, "Linux 7.2", "bind shows the SVA state advice");
 	run_free(&r);
-	r = cli_run(&t, "unbind", BDF, NULL);
+	r = cli_run(&t, "unbind", BDF, (char *)NULL);
 	tap_ok(r.rc == 0 && strstr(r.out, "left without a driver"),
 	       "unbind leaves it without a driver");
 	fake_kernel_step(&f);
@@ -141,14 +141,14 @@ static void test_module_file(void)
 	struct tsys t;
 	struct fake f;
 
-	if (setup(&f, &t, NULL))
+	if (setup(&f, &t, (char *)NULL))
 		return;
 	snprintf(path, sizeof(path), "%s/sys/class/uio/.keep", f.root);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/sys/class/uio", f.root);
 	rmdir(path);
 	r = cli_run(&t, "bind", BDF, "--module", "/root/uio_pci_generic_sva.ko",
-		    "--module-params", "allow_unsafe_no_isolation=1", NULL);
+		    "--module-params", "allow_unsafe_no_isolation=1", (char *)NULL);
 	tap_is_int(r.rc, 0, "bind --module: 0");
 	tap_ok(t.loads == 1 &&
 	       !strcmp(t.load_path, "/root/uio_pci_generic_sva.ko") &&
@@ -159,31 +159,31 @@ static void test_module_file(void)
 	run_free(&r);
 	fake_cleanup(&f);
 
-	if (setup(&f, &t, NULL))
+	if (setup(&f, &t, (char *)NULL))
 		return;
 	t.load_ret = -ENOENT;
-	r = cli_run(&t, "bind", BDF, "-m", "/x.ko", NULL);
+	r = cli_run(&t, "bind", BDF, "-m", "/x.ko", (char *)NULL);
 	tap_ok(r.rc == 3 && strstr(r.err, "cannot load /x.ko") &&
 	       strstr(r.err, "load the uio core first"),
 	       "unknown symbols: 3, load uio first");
 	run_free(&r);
 	t.load_ret = -ENOEXEC;
-	r = cli_run(&t, "bind", BDF, "-m", "/x.ko", NULL);
+	r = cli_run(&t, "bind", BDF, "-m", "/x.ko", (char *)NULL);
 	tap_ok(r.rc == 3 && strstr(r.err, "built for another kernel"),
 	       "wrong kernel: 3, rebuild");
 	run_free(&r);
 	t.load_ret = -EPERM;
-	r = cli_run(&t, "bind", BDF, "-m", "/x.ko", NULL);
+	r = cli_run(&t, "bind", BDF, "-m", "/x.ko", (char *)NULL);
 	tap_ok(r.rc == 3 && strstr(r.err, "needs root"), "EPERM: needs root");
 	run_free(&r);
 	t.load_ret = 0;
 	t.run_ret = -ENOENT;
-	r = cli_run(&t, "bind", BDF, NULL);
+	r = cli_run(&t, "bind", BDF, (char *)NULL);
 	tap_ok(r.rc == 3 && strstr(r.err, "modprobe is not available") &&
 	       strstr(r.err, "--module"), "no modprobe: 3, --module");
 	run_free(&r);
 	t.run_ret = 1;
-	r = cli_run(&t, "bind", BDF, NULL);
+	r = cli_run(&t, "bind", BDF, (char *)NULL);
 	tap_ok(r.rc == 3 && strstr(r.err, "'modprobe uio_pci_generic_sva' "
 				   "failed") && strstr(r.err, "DKMS"),
 	       "modprobe fails: 3, install with DKMS");
@@ -201,7 +201,7 @@ static void test_refused(void)
 		return;
 	fake_driver(&f, "uio_pci_sva");
 	f.refuse_bind = true;
-	r = cli_run(&t, "bind", BDF, NULL);
+	r = cli_run(&t, "bind", BDF, (char *)NULL);
 	tap_ok(r.rc == 3 && strstr(r.err, "did not bind the device") &&
 	       strstr(r.err, "allow_unsafe_no_isolation"),
 	       "the driver refuses: 3, dmesg and the module parameter");
@@ -221,12 +221,12 @@ static void test_unbind_without_record(void)
 	struct tsys t;
 	struct fake f;
 
-	if (setup(&f, &t, NULL) || fake_testdev_uio(&f, BDF, "uio0"))
+	if (setup(&f, &t, (char *)NULL) || fake_testdev_uio(&f, BDF, "uio0"))
 		return;
 	fake_bind(&f, BDF, "uio_pci_sva");
 	fake_driver(&f, "nvme");
 	snprintf(f.default_driver, sizeof(f.default_driver), "nvme");
-	r = cli_run(&t, "unbind", BDF, NULL);
+	r = cli_run(&t, "unbind", BDF, (char *)NULL);
 	fake_kernel_step(&f);
 	tap_ok(r.rc == 0 && strstr(r.out, "the kernel probed it"),
 	       "no record: the kernel probes the default driver");
@@ -242,24 +242,24 @@ static void test_usage(void)
 	struct tsys t;
 	struct fake f;
 
-	if (setup(&f, &t, NULL))
+	if (setup(&f, &t, (char *)NULL))
 		return;
-	r = cli_run(&t, "bind", NULL);
+	r = cli_run(&t, "bind", (char *)NULL);
 	tap_ok(r.rc == 2 && strstr(r.err, "which device?"), "bind: no device");
 	run_free(&r);
-	r = cli_run(&t, "bind", "uio0", NULL);
+	r = cli_run(&t, "bind", "uio0", (char *)NULL);
 	tap_ok(r.rc == 2 && strstr(r.err, "not a PCI address"),
 	       "bind: not a PCI address");
 	run_free(&r);
-	r = cli_run(&t, "bind", "00:09.0", NULL);
+	r = cli_run(&t, "bind", "00:09.0", (char *)NULL);
 	tap_ok(r.rc == 3 && strstr(r.err, "no PCI device 0000:00:09.0"),
 	       "bind: no such device: 3");
 	run_free(&r);
-	r = cli_run(&t, "unbind", BDF, "--module", "x", NULL);
+	r = cli_run(&t, "unbind", BDF, "--module", "x", (char *)NULL);
 	tap_ok(r.rc == 2 && strstr(r.err, "no module options"),
 	       "unbind --module: 2");
 	run_free(&r);
-	r = cli_run(&t, "bind", BDF, BDF, NULL);
+	r = cli_run(&t, "bind", BDF, BDF, (char *)NULL);
 	tap_ok(r.rc == 2 && strstr(r.err, "one device at a time"),
 	       "bind: two devices: 2");
 	run_free(&r);

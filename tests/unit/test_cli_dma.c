@@ -19,6 +19,16 @@
 #include "clirun.h"
 #include "tap.h"
 
+/* Memory the fake device writes is defined, as after real DMA. */
+#if defined(__has_include)
+#if __has_include(<valgrind/memcheck.h>)
+#include <valgrind/memcheck.h>
+#endif
+#endif
+#ifndef VALGRIND_MAKE_MEM_DEFINED
+#define VALGRIND_MAKE_MEM_DEFINED(p, n) ((void)(p), (void)(n))
+#endif
+
 #define BDF "0000:00:03.0"
 #define PASID 5
 
@@ -54,11 +64,12 @@ static void w64(struct emu *e, unsigned off, uint64_t v)
 /* The IOMMU's verdict on a failed access at @a: unmapped or read-only. */
 static uint32_t fault_code(uint64_t a)
 {
-	long page = sysconf(_SC_PAGESIZE);
-	void *p = (void *)(uintptr_t)(a & ~(uint64_t)(page - 1));
+	uint8_t byte;
+	struct iovec local = { &byte, 1 };
+	struct iovec remote = { (void *)(uintptr_t)a, 1 };
 
-	return msync(p, (size_t)page, MS_ASYNC) ? 5 /* TRANSLATION */ :
-						  7 /* PERMISSION */;
+	return process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == 1 ?
+		7 /* PERMISSION */ : 5 /* TRANSLATION */;
 }
 
 static int dma(bool write, uint64_t addr, uint8_t *buf, size_t len,
@@ -69,8 +80,11 @@ static int dma(bool write, uint64_t addr, uint8_t *buf, size_t len,
 	ssize_t n = write ? process_vm_writev(getpid(), &local, 1, &remote, 1, 0)
 			  : process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
 
-	if (n == (ssize_t)len)
+	if (n == (ssize_t)len) {
+		if (write)
+			VALGRIND_MAKE_MEM_DEFINED((void *)(uintptr_t)addr, len);
 		return 0;
+	}
 	*fault = addr + (n > 0 ? (uint64_t)n : 0);
 	return -1;
 }
@@ -188,7 +202,7 @@ struct ctx {
 	char profile[PATH_MAX];
 };
 
-#define RUN(c, ...) cli_run(&(c)->t, "dma", BDF, __VA_ARGS__, NULL)
+#define RUN(c, ...) cli_run(&(c)->t, "dma", BDF, __VA_ARGS__, (char *)NULL)
 
 static void ok_run(struct ctx *c, struct run_result r, const char *name,
 		   const char *want_out)
@@ -224,9 +238,12 @@ static void test_ops(struct ctx *c)
 		      "copy"), "copy, mmap, untouched", "verified");
 	ok_run(c, RUN(c, "-p", p, "--poll", "-b", "stack", "-o", "copy", "-s",
 		      "64K"), "copy on the stack", "verified");
+	ok_run(c, RUN(c, "-p", p, "--poll", "-b", "stack", "-o", "checksum",
+		      "-s", "8K"), "checksum of the stack", "verified");
 	ok_run(c, RUN(c, "-p", p, "--poll", "-b", "stack", "--no-touch",
-		      "-o", "checksum", "-s", "8K"), "checksum of the stack",
-	       "verified");
+		      "-s", "8K"), "fill on the stack, untouched", "verified");
+	ok_run(c, RUN(c, "-p", p, "--poll", "-b", "malloc", "--no-touch",
+		      "-s", "8K"), "fill, malloc, untouched", "verified");
 	ok_run(c, RUN(c, "-p", p, "--poll", "--offset", "3", "-s", "5000",
 		      "--pattern", "0x0102030405060708"),
 	       "unaligned fill with an 8-byte pattern", "verified");
@@ -324,7 +341,7 @@ static void test_usage(struct ctx *c)
 		 "/nonexistent.profile: cannot open", "missing profile: 2");
 	fail_run(RUN(c, "-p", "nosuch"), 2, "no profile 'nosuch'",
 		 "unknown profile name: 2");
-	fail_run(cli_run(&c->t, "dma", NULL), 2, "which device?",
+	fail_run(cli_run(&c->t, "dma", (char *)NULL), 2, "which device?",
 		 "no device: 2");
 }
 
@@ -379,14 +396,14 @@ static void test_profiles(struct ctx *c)
 	c->e.mode = EMU_OK;
 	snprintf(path, sizeof(path), "%s/testdev.profile", c->f.profiles);
 	write_profile(c, "profiles/testdev.profile", NULL, "");
-	ok_run(c, cli_run(&c->t, "dma", "uio0", "--poll", NULL),
+	ok_run(c, cli_run(&c->t, "dma", "uio0", "--poll", (char *)NULL),
 	       "no --profile: the matching one in the profile directory",
 	       "profile uio-sva-testdev");
 	ok_run(c, cli_run(&c->t, "dma", "uio0", "-p", "testdev", "--poll",
-			  NULL), "--profile NAME from the profile directory",
+			  (char *)NULL), "--profile NAME from the profile directory",
 	       "verified");
 	unlink(path);
-	fail_run(cli_run(&c->t, "dma", "uio0", "--poll", NULL), 2,
+	fail_run(cli_run(&c->t, "dma", "uio0", "--poll", (char *)NULL), 2,
 		 "no profile in", "no matching profile: 2");
 }
 
@@ -414,11 +431,11 @@ static void test_setup_errors(struct ctx *c)
 	wrap_fail_open("/dev/uio0", EOPNOTSUPP);
 	fail_run(RUN(c, "-p", p), 4, "boot Linux 7.2 or later",
 		 "EOPNOTSUPP: 4, Linux 7.2");
-	fake_sva(&c->f, BDF, "device-no-pri", -1, 0, NULL);
+	fake_sva(&c->f, BDF, "device-no-pri", -1, 0, (char *)NULL);
 	wrap_fail_open("/dev/uio0", ENODEV);
 	fail_run(RUN(c, "-p", p), 4, "sva_status of " BDF " is device-no-pri",
 		 "ENODEV: 4, names the missing capability");
-	fake_sva(&c->f, BDF, "iommu-no-sva", -1, 0, NULL);
+	fake_sva(&c->f, BDF, "iommu-no-sva", -1, 0, (char *)NULL);
 	wrap_fail_open("/dev/uio0", ENXIO);
 	fail_run(RUN(c, "-p", p), 4, "scalable mode", "ENXIO: 4, IOMMU advice");
 	wrap_fail_open("/dev/uio0", EPROTONOSUPPORT);
@@ -430,14 +447,14 @@ static void test_setup_errors(struct ctx *c)
 	fail_run(RUN(c, "-p", p), 1, "70-uio-sva.rules",
 		 "EACCES: 1, udev rule");
 	wrap_fail_open(NULL, 0);
-	fake_sva(&c->f, BDF, "ready", -1, 0, NULL);
+	fake_sva(&c->f, BDF, "ready", -1, 0, (char *)NULL);
 	fail_run(RUN(c, "-p", p), 4, "no address space is bound",
 		 "no PASID after open: 4");
 	fake_sva(&c->f, BDF, "bound", 0x100000, 1, "x");
 	fail_run(RUN(c, "-p", p), 4, "does not fit the device's 20 bits",
 		 "PASID wider than the device: 4");
 	fake_sva(&c->f, BDF, "bound", PASID, 1, "uio-sva");
-	fail_run(cli_run(&c->t, "dma", "0000:00:04.0", "-p", p, NULL), 3,
+	fail_run(cli_run(&c->t, "dma", "0000:00:04.0", "-p", p, (char *)NULL), 3,
 		 "hint: run 'uio-sva bind 0000:00:04.0'",
 		 "device not bound: 3, bind");
 }

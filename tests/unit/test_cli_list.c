@@ -15,30 +15,30 @@ static void test_help(struct tsys *t)
 {
 	struct run_result r;
 
-	r = cli_run(t, "--help", NULL);
+	r = cli_run(t, "--help", (char *)NULL);
 	tap_ok(r.rc == 0 && strstr(r.out, "Usage: uio-sva") &&
 	       strstr(r.out, "Exit status:"), "--help");
 	run_free(&r);
-	r = cli_run(t, NULL);
+	r = cli_run(t, (char *)NULL);
 	tap_ok(r.rc == 2 && strstr(r.err, "Usage:"), "no command: usage, 2");
 	run_free(&r);
-	r = cli_run(t, "-V", NULL);
+	r = cli_run(t, "-V", (char *)NULL);
 	tap_ok(r.rc == 0 && strstr(r.out, "libuiosva 1.0.0"), "--version");
 	run_free(&r);
-	r = cli_run(t, "frob", NULL);
+	r = cli_run(t, "frob", (char *)NULL);
 	tap_ok(r.rc == 2 && strstr(r.err, "unknown command 'frob'"),
 	       "unknown command: 2");
 	run_free(&r);
-	r = cli_run(t, "help", "dma", NULL);
+	r = cli_run(t, "help", "dma", (char *)NULL);
 	tap_ok(r.rc == 0 && strstr(r.out, "--no-touch"), "help dma");
 	run_free(&r);
-	r = cli_run(t, "dma", "--help", NULL);
+	r = cli_run(t, "dma", "--help", (char *)NULL);
 	tap_ok(r.rc == 0 && strstr(r.out, "--expect-error"), "dma --help");
 	run_free(&r);
-	r = cli_run(t, "bind", "-h", NULL);
+	r = cli_run(t, "bind", "-h", (char *)NULL);
 	tap_ok(r.rc == 0 && strstr(r.out, "driver_override"), "bind -h");
 	run_free(&r);
-	r = cli_run(t, "--frob", NULL);
+	r = cli_run(t, "--frob", (char *)NULL);
 	tap_ok(r.rc == 2 && strstr(r.err, "unknown option --frob"),
 	       "unknown global option: 2");
 	run_free(&r);
@@ -53,21 +53,21 @@ static void test_not_loaded(void)
 	if (fake_init(&f))
 		return;
 	tsys_init(&t, &f);
-	r = cli_run(&t, "list", NULL);
+	r = cli_run(&t, "list", (char *)NULL);
 	tap_is_int(r.rc, 3, "list without the module: 3");
 	tap_contains(r.err, "module uio_pci_generic_sva is not loaded",
 		     "list without the module: message");
 	tap_contains(r.err, "hint: 'uio-sva bind BDF' loads it",
 		     "list without the module: next step");
 	run_free(&r);
-	fake_pci(&f, BDF, 0x1234, 0x5356, NULL);
-	r = cli_run(&t, "list", BDF, NULL);
+	fake_pci(&f, BDF, 0x1234, 0x5356, (char *)NULL);
+	r = cli_run(&t, "list", BDF, (char *)NULL);
 	tap_is_int(r.rc, 3, "list of an unbound device, no module: 3");
 	tap_contains(r.err, "hint: run 'uio-sva bind " BDF "'",
 		     "... next step: bind");
 	run_free(&r);
 	fake_driver(&f, "uio_pci_sva");
-	r = cli_run(&t, "list", NULL);
+	r = cli_run(&t, "list", (char *)NULL);
 	tap_ok(r.rc == 0 && !r.out[0] && strstr(r.err, "no device is bound"),
 	       "list with no devices: 0, message");
 	run_free(&r);
@@ -78,7 +78,7 @@ static void test_list(struct tsys *t)
 {
 	struct run_result r;
 
-	r = cli_run(t, "list", NULL);
+	r = cli_run(t, "list", (char *)NULL);
 	tap_is_int(r.rc, 0, "list: 0");
 	tap_contains(r.out, BDF "  uio0  1234:5356  /dev/uio0", "device line");
 	tap_contains(r.out, "sva: ready  pasid - (nothing bound)",
@@ -95,24 +95,24 @@ static void test_list(struct tsys *t)
 	run_free(&r);
 
 	fake_sva(t->f, BDF, "bound", 5, 4321, "dpdk-app");
-	r = cli_run(t, "list", "uio0", NULL);
+	r = cli_run(t, "list", "uio0", (char *)NULL);
 	tap_contains(r.out, "sva: bound  pasid 5  pid 4321 (dpdk-app)",
 		     "bound: pasid, pid, comm");
 	tap_ok(!strstr(r.out, "0000:00:04.0"), "list DEV shows only DEV");
 	run_free(&r);
-	fake_sva(t->f, BDF, "ready", -1, 0, NULL);
+	fake_sva(t->f, BDF, "ready", -1, 0, (char *)NULL);
 
-	r = cli_run(t, "list", "0000:00:05.0", NULL);
+	r = cli_run(t, "list", "0000:00:05.0", (char *)NULL);
 	tap_ok(r.rc == 3 && strstr(r.err, "not bound to uio_pci_sva (driver: "
 				   "virtio-pci)") &&
 	       strstr(r.err, "hint: run 'uio-sva bind 0000:00:05.0'"),
 	       "list of a device of another driver: 3, next step");
 	run_free(&r);
-	r = cli_run(t, "list", "00:1f.0", NULL);
+	r = cli_run(t, "list", "00:1f.0", (char *)NULL);
 	tap_ok(r.rc == 3 && strstr(r.err, "no PCI device 0000:00:1f.0") &&
 	       strstr(r.err, "lspci"), "list of a missing device: 3, lspci");
 	run_free(&r);
-	r = cli_run(t, "list", "wlan0", NULL);
+	r = cli_run(t, "list", "wlan0", (char *)NULL);
 	tap_ok(r.rc == 2 && strstr(r.err, "neither a PCI address"),
 	       "list of a bad name: 2");
 	run_free(&r);
@@ -123,7 +123,7 @@ static void test_profile_cmd(struct tsys *t)
 	struct run_result r;
 
 	r = cli_run(t, "profile", UIOSVA_TOPDIR
-		    "/tools/profiles/uio-sva-testdev.profile", NULL);
+		    "/tools/profiles/uio-sva-testdev.profile", (char *)NULL);
 	tap_ok(r.rc == 0 && strstr(r.out, "profile uio-sva-testdev") &&
 	       strstr(r.out, "pasid       0x010  32 bits") &&
 	       strstr(r.out, "ops: fill=1 copy=2 checksum=3"),
@@ -134,13 +134,13 @@ static void test_profile_cmd(struct tsys *t)
 		char path[PATH_MAX];
 
 		snprintf(path, sizeof(path), "%s/bad.profile", t->f->root);
-		r = cli_run(t, "profile", path, NULL);
+		r = cli_run(t, "profile", path, (char *)NULL);
 	}
 	tap_ok(r.rc == 2 && strstr(r.err, "bad.profile:1: bar: 9 is not a BAR") &&
 	       strstr(r.err, "bad.profile:2: unknown key 'foo'") &&
 	       strstr(r.err, "problems in"), "bad profile: 2, line numbers");
 	run_free(&r);
-	r = cli_run(t, "profile", NULL);
+	r = cli_run(t, "profile", (char *)NULL);
 	tap_is_int(r.rc, 2, "profile without a file: 2");
 	run_free(&r);
 }
@@ -158,7 +158,7 @@ int main(void)
 	tsys_init(&t, &f);
 	fake_pci(&f, "0000:00:04.0", 0x1234, 0x5356, "uio_pci_sva");
 	fake_uio(&f, "0000:00:04.0", "uio1", NULL, 0);
-	fake_sva(&f, "0000:00:04.0", "blocked-by-kernel", -1, 0, NULL);
+	fake_sva(&f, "0000:00:04.0", "blocked-by-kernel", -1, 0, (char *)NULL);
 	fake_pci(&f, "0000:00:05.0", 0x1af4, 0x1000, "virtio-pci");
 	test_help(&t);
 	test_list(&t);

@@ -45,13 +45,14 @@ int __wrap_open(const char *path, int flags, ...)
 {
 	size_t a = strlen(path), b = strlen(open_suffix);
 	mode_t mode = 0;
-	va_list ap;
 
 	if (open_errno && a >= b && !strcmp(path + a - b, open_suffix)) {
 		errno = open_errno;
 		return -1;
 	}
 	if (flags & O_CREAT) {
+		va_list ap;
+
 		va_start(ap, flags);
 		mode = (mode_t)va_arg(ap, int);
 		va_end(ap);

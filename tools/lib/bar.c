@@ -68,14 +68,14 @@ int uiosva__bar_regs(struct uiosva_dev *dev, int bar,
 {
 	const struct uiosva_map *map;
 	struct uiosva__bar *b;
-	int ret;
 
 	map = uiosva_find_map(dev, bar);
 	if (!map)
 		return -dev->err.errnum;
 	b = &dev->bars[bar];
 	if (!b->base) {
-		ret = map_bar(dev, map, b);
+		int ret = map_bar(dev, map, b);
+
 		if (ret)
 			return ret;
 	}

@@ -120,14 +120,16 @@ static int load_with_modprobe(struct cli *cli, const struct bind_args *a)
 static int ensure_driver(struct cli *cli, const struct bind_args *a)
 {
 	char path[UIOSVA_PATH_MAX];
-	char *uio[] = { "modprobe", "uio", NULL };
 	int rc, i;
 
 	if (uiosva_driver_loaded(&cli->cfg))
 		return 0;
 	snprintf(path, sizeof(path), "%s/class/uio", cli_sysfs(cli));
-	if (a->module && access(path, F_OK))
+	if (a->module && access(path, F_OK)) {
+		char *uio[] = { "modprobe", "uio", NULL };
+
 		cli->sys->run(cli->sys->arg, uio); /* best effort */
+	}
 	rc = a->module ? load_from_file(cli, a) : load_with_modprobe(cli, a);
 	if (rc)
 		return rc;

@@ -24,10 +24,9 @@ uint64_t fnv1a64(const uint8_t *p, size_t len)
 uint64_t pattern_register(uint64_t pattern, unsigned width)
 {
 	uint64_t v = pattern;
-	unsigned i;
 
 	if (pattern <= 0xff)
-		for (i = 1; i < width; i++)
+		for (unsigned i = 1; i < width; i++)
 			v |= pattern << (8 * i);
 	if (width < 8)
 		v &= (1ull << (8 * width)) - 1;

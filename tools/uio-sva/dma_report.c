@@ -51,9 +51,11 @@ static int device_error(struct dma_job *job, const char *what)
 	const struct prof_error *e = prof_find_error(job->d->prof,
 						     job->res.error);
 	const char *name = e ? e->name : "UNKNOWN";
-	char fault[128] = "", place[64];
+	char fault[128] = "";
 
 	if (reg_has(job->d, REG_FAULT_ADDR)) {
+		char place[64];
+
 		fault_place(job, place, sizeof(place));
 		snprintf(fault, sizeof(fault), " at fault address 0x%llx%s",
 			 (unsigned long long)job->res.fault_addr, place);

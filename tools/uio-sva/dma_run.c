@@ -43,10 +43,10 @@ static int wait_poll(struct dma_dev *d, uint64_t base, uint64_t deadline,
 		     bool *fin)
 {
 	unsigned sleep_us = 10;
-	int i, rc;
 
-	for (i = 0;; i++) {
-		rc = finished(d, base, fin);
+	for (int i = 0;; i++) {
+		int rc = finished(d, base, fin);
+
 		if (rc || *fin || now_ns() >= deadline)
 			return rc;
 		if (i < SPIN_READS)
@@ -69,12 +69,10 @@ static int wait_irq(struct dma_job *job, uint64_t base, uint64_t deadline,
 {
 	struct dma_dev *d = job->d;
 	bool got_irq;
-	uint64_t now;
-	int rc;
 
 	for (;;) {
-		now = now_ns();
-		rc = uiosva_irq_wait(d->dev, now >= deadline ? 0 :
+		uint64_t now = now_ns();
+		int rc = uiosva_irq_wait(d->dev, now >= deadline ? 0 :
 				     (int)((deadline - now + 999999) / 1000000),
 				     NULL);
 		if (rc == -EINTR)

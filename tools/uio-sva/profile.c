@@ -647,11 +647,15 @@ int profile_parse(const char *text, const char *file, struct profile *p,
 		  struct prof_msgs *msgs)
 {
 	struct prof_msgs none = { NULL, 0, 0, 0 };
-	struct ctx c = { p, msgs ? msgs : &none, file, 0 };
 	const char *s = text;
 	char line[512];
+	struct ctx c;
 
 	memset(p, 0, sizeof(*p));
+	c.p = p;
+	c.msgs = msgs ? msgs : &none;
+	c.file = file;
+	c.line = 0;
 	while (*s) {
 		size_t len = strcspn(s, "\n");
 

@@ -23,13 +23,11 @@ static int real_load_module(void *arg, const char *path, const char *params)
 	if (fd < 0)
 		return -errno;
 #ifdef SYS_finit_module
-	ret = (int)syscall(SYS_finit_module, fd, params, 0);
+	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
 #else
-	ret = -1;
-	errno = ENOSYS;
+	(void)params;
+	ret = -ENOSYS;
 #endif
-	if (ret)
-		ret = -errno;
 	close(fd);
 	return ret;
 }
