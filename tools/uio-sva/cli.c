@@ -28,6 +28,7 @@ void cli_errorf(struct cli *cli, const char *fmt, ...)
 {
 	va_list ap;
 
+	fflush(cli->out); /* keep the order of stdout and stderr lines */
 	fputs("uio-sva: ", cli->err);
 	va_start(ap, fmt);
 	vfprintf(cli->err, fmt, ap);
@@ -51,6 +52,7 @@ int cli_usage_error(struct cli *cli, const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
+	fflush(cli->out);
 	fputs("uio-sva: ", cli->err);
 	va_start(ap, fmt);
 	vfprintf(cli->err, fmt, ap);

@@ -172,12 +172,13 @@ static void header(struct dma_session *s)
 	if (s->o.quiet)
 		return;
 	format_size(s->o.size, size, sizeof(size));
-	fprintf(s->cli->out, "%s (%s, %04x:%04x, profile %s): pasid %llu%s, "
-		"BAR%d registers, %s\n", s->info.bdf, s->info.uio,
+	fprintf(s->cli->out, s->o.pasid_mode == PASID_BOUND ?
+		"%s (%s, %04x:%04x, profile %s): pasid %llu, BAR%d registers, "
+		"%s\n" : "%s (%s, %04x:%04x, profile %s): pasid 0x%llx "
+		"(forced), BAR%d registers, %s\n", s->info.bdf, s->info.uio,
 		s->info.vendor, s->info.device,
 		s->prof.name[0] ? s->prof.name : "unnamed",
-		(unsigned long long)s->pasid,
-		s->o.pasid_mode == PASID_BOUND ? "" : " (forced)", s->d.bar,
+		(unsigned long long)s->pasid, s->d.bar,
 		s->use_irq ? "interrupt" : "polling");
 	fprintf(s->cli->out, "%s %s x%lu, %s buffer%s, %s\n",
 		prof_op_name(s->o.op), size, s->o.repeat,
