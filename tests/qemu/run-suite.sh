@@ -105,33 +105,32 @@ work=$UIO_SVA_TOP/build/$KVER/guest-$suite
 rm -rf "$work"
 mkdir -p "$work/stage/suites" "$work/stage/bin"
 cp "$here"/suites/*.sh "$work/stage/suites/"
-# tests/qemu/guest/NAME.c -> /bin/NAME (static, glibc), rebuilt when changed.
+# tools/: the uio-sva command and libuiosva, which the guest programs link.
+make -C "$UIO_SVA_TOP/tools" -j2 all static >&2 ||
+	fail "make -C tools all static failed (see stderr)"
+cp "$UIO_SVA_TOP/tools/build/static/uio-sva" "$work/stage/bin/"
+mkdir -p "$work/stage/usr/local/share/uio-sva/profiles"
+cp "$UIO_SVA_TOP"/tools/profiles/* "$work/stage/usr/local/share/uio-sva/profiles/"
+libuiosva=$UIO_SVA_TOP/tools/build/libuiosva.a
+# tests/qemu/guest/NAME.c -> /bin/NAME (static, glibc, linked with
+# libuiosva), rebuilt when it, a header beside it or the library changed.
 progs=$UIO_SVA_TOP/build/guest-bin
 mkdir -p "$progs"
+newest_dep=$(ls -t "$here"/guest/*.h "$libuiosva" "$here/guest" 2>/dev/null | head -n1)
 for c in "$here"/guest/*.c; do
 	[ -f "$c" ] || continue
 	p=$progs/$(basename "$c" .c)
-	if [ ! -x "$p" ] || [ "$c" -nt "$p" ] || [ "$here/guest" -nt "$p" ]; then
+	if [ ! -x "$p" ] || [ "$c" -nt "$p" ] || [ "$newest_dep" -nt "$p" ]; then
 		apt_install gcc libc6-dev
 		log "compiling guest program $(basename "$c")"
-		gcc -static -O2 -Wall -Wextra -Werror -std=c11 -I"$here/guest" -o "$p.tmp" "$c" >&2 ||
+		gcc -static -O2 -Wall -Wextra -Werror -std=c11 -I"$here/guest" \
+			-I"$UIO_SVA_TOP/tools/lib" -o "$p.tmp" "$c" "$libuiosva" >&2 ||
 			fail "compiling tests/qemu/guest/$(basename "$c") failed (see stderr)"
 		mv "$p.tmp" "$p"
 	fi
 	cp "$p" "$work/stage/bin/"
 done
 diag=()
-if [ -f "$UIO_SVA_TOP/tools/Makefile" ]; then
-	if make -C "$UIO_SVA_TOP/tools" -j2 static >&2; then
-		cp "$UIO_SVA_TOP/tools/build/static/uio-sva" "$work/stage/bin/"
-		if [ -d "$UIO_SVA_TOP/tools/profiles" ]; then
-			mkdir -p "$work/stage/usr/local/share/uio-sva/profiles"
-			cp "$UIO_SVA_TOP"/tools/profiles/* "$work/stage/usr/local/share/uio-sva/profiles/"
-		fi
-	else
-		diag+=("# warning: make -C tools static failed; the guest has no uio-sva command")
-	fi
-fi
 
 # 5. Initramfs.
 initrd=$work/initramfs.cpio.gz
