@@ -84,6 +84,16 @@ resolve() {
 	r=$(row "$1") || die "unknown kernel '$1' (known: $(awk 'NF {printf "%s ", $1}' <<<"$KERNELS"))"
 	read -r RELEASE META BUILD_ENV <<<"$r"
 	apt_ready
+	# apt-cache takes ~0.7 s a call with sid's lists: remember the answer
+	# until the package lists change.
+	local memo
+	memo=$UIO_SVA_CACHE/kernels/.resolved-$(hash_inputs "$r" \
+		"$(stat -c '%Y %Z' /var/lib/apt/lists /var/lib/apt/lists/*_Packages* 2>/dev/null)")
+	if [ -f "$memo" ]; then
+		read -r KPKGVER IMAGE_PKG < "$memo"
+		KVER=${IMAGE_PKG#linux-image-}
+		[ -n "$KPKGVER" ] && [ -n "$KVER" ] && return 0
+	fi
 	local mver
 	mver=$(version_in "$META" "$RELEASE")
 	[ -n "$mver" ] || die "no version of $META in ${RELEASE/-/the default suites}; is setup-apt.sh's suite list complete?"
@@ -93,6 +103,8 @@ resolve() {
 	[ -n "$dep" ] || die "cannot find the linux-image-ABI dependency of $META=$mver"
 	read -r IMAGE_PKG KPKGVER <<<"$dep"
 	KVER=${IMAGE_PKG#linux-image-}
+	mkdir -p "${memo%/*}"
+	echo "$KPKGVER $IMAGE_PKG" > "$memo.$$" && mv "$memo.$$" "$memo"
 }
 
 first_file() { local f; for f; do [ -f "$f" ] && { echo "$f"; return 0; }; done; return 1; }
