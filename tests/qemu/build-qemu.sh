@@ -26,7 +26,8 @@
 #   <hash>/qemu-system-x86_64  the result; <hash> covers the source version,
 #                              every patch, the device source, the configure
 #                              flags and this script. A present binary is
-#                              complete (it is moved into place).
+#                              complete (it is moved into place). Results
+#                              unused for two days are pruned after a build.
 #   src/                       the downloaded source package
 #   tree/                      the unpacked, patched source and its build/
 #                              directory, reused so that a change of patch
@@ -37,7 +38,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=lib/common.sh
+# shellcheck source-path=SCRIPTDIR source=lib/common.sh
 . "$here/lib/common.sh"
 
 QEMU_DEB_VERSION=1:10.2.2+ds-1
@@ -63,7 +64,7 @@ RUN_DEPS=(libglib2.0-0 libfdt1 libslirp0 seabios qemu-system-data)
 FIRMWARE_DIRS=(/usr/share/seabios /usr/share/qemu)
 
 usage() {
-	sed -n '3,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"
+	sed -n '4,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"
 }
 
 skip() {
@@ -114,8 +115,8 @@ fetch_source() {
 
 # dscverify_files DSC: all files listed in DSC are present with their size.
 dscverify_files() {
-	local sum size name ok=0
-	while read -r sum size name; do
+	local size name ok=0
+	while read -r _ size name; do
 		[ -n "$name" ] || continue
 		[ -f "$name" ] && [ "$(stat -c %s "$name")" = "$size" ] || ok=1
 	done < <(awk '/^Checksums-Sha256:/ {f=1; next} /^[^ ]/ {f=0} f' "$1")
@@ -142,16 +143,20 @@ unpack_tree() {
 # patch_tree TREE PATCH...: bring the tree's patch stack to PATCH...,
 # reverting only what differs from what is applied.
 patch_tree() {
-	local tree=$1 state applied=() keep=0 i p name
+	local tree=$1 state applied=() keep=0 i p name want
 	shift
+	want=("$@")
 	state=$tree/.uio-sva/applied
 	if [ -f "$state/series" ]; then
 		mapfile -t applied < "$state/series"
 	fi
 	# Keep the longest common prefix of identical patches.
-	while [ $keep -lt ${#applied[@]} ] && [ $keep -lt $# ]; do
-		p=${@:$((keep + 1)):1}
-		cmp -s "$p" "$state/${applied[$keep]}" || break
+	while [ $keep -lt ${#applied[@]} ] && [ $keep -lt ${#want[@]} ]; do
+		p=${want[$keep]}
+		if [ "$(basename "$p")" != "${applied[$keep]}" ] ||
+		   ! cmp -s "$p" "$state/${applied[$keep]}"; then
+			break
+		fi
 		keep=$((keep + 1))
 	done
 	for ((i = ${#applied[@]} - 1; i >= keep; i--)); do
@@ -162,7 +167,7 @@ patch_tree() {
 		rm -f "$state/$name"
 		printf '%s\n' "${applied[@]:0:$i}" | sed '/^$/d' > "$state/series"
 	done
-	for p in "${@:$((keep + 1))}"; do
+	for p in "${want[@]:$keep}"; do
 		name=$(basename "$p")
 		log "applying $name"
 		(cd "$tree" && patch -p1 -s --dry-run < "$p" >/dev/null) ||
@@ -182,6 +187,7 @@ build() {
 
 	if [ -x "$out" ]; then
 		apt_install "${RUN_DEPS[@]}"
+		touch "$base/$key"	# in use: not pruned
 		log "QEMU $key is cached"
 		echo "$out" >&3
 		return 0
@@ -245,23 +251,33 @@ build() {
 	cp "$tree/build/qemu-system-x86_64" "$out.tmp.$$"
 	mv -f "$out.tmp.$$" "$out"
 	log "QEMU $key built in $(($(date +%s) - t0)) s"
+	# Drop builds of other inputs that nobody used for two days.
+	find "$base" -mindepth 1 -maxdepth 1 -type d -regextype posix-extended \
+		-regex '.*/[0-9a-f]{16}' ! -name "$key" -mtime +1 \
+		-exec rm -rf {} + 2>/dev/null || true
 	echo "$out" >&3
 }
 
-case "${1:-}" in
-"")
-	exec 3>&1 1>&2
-	build
-	;;
---print-firmware-args)
-	exec 3>&1 1>&2
-	print_firmware_args >&3
-	;;
--h|--help)
-	usage
-	;;
-*)
-	usage >&2
-	exit 2
-	;;
-esac
+main() {
+	case "${1:-}" in
+	"")
+		exec 3>&1 1>&2
+		build
+		;;
+	--print-firmware-args)
+		exec 3>&1 1>&2
+		print_firmware_args >&3
+		;;
+	-h|--help)
+		usage
+		;;
+	*)
+		usage >&2
+		exit 2
+		;;
+	esac
+}
+
+# One line, read whole before it runs: editing or checking out this file
+# while a build runs does not make bash read a changed file.
+main "$@"; exit
