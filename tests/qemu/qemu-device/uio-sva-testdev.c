@@ -17,9 +17,10 @@
  * I/O page-fault handler) keep running.  Abort, bus-master disable, reset
  * and unplug finish the operation at once under the BQL and bump a
  * generation number; the worker sees the change before its next page and
- * drops the job without issuing any more DMA.
+ * drops the job without issuing any more DMA.  While the VM is paused the
+ * worker issues no DMA, and the page-response timeout counts guest time.
  *
- * Copyright (c) 2025 The uio-pci-sva authors
+ * Copyright (c) 2026 The uio-pci-sva authors
  *
  * This work is licensed under the terms of the GNU GPL, version 2 or later.
  * See the COPYING file in the top-level directory.
@@ -45,6 +46,7 @@
 #include "migration/vmstate.h"
 #include "system/dma.h"
 #include "system/memory.h"
+#include "system/runstate.h"
 #include "block/aio.h"
 
 #define TYPE_UIO_SVA_TESTDEV "uio-sva-testdev"
@@ -122,7 +124,7 @@ enum {
 #define UIO_SVA_PAGE_MASK       (~(UIO_SVA_PAGE_SIZE - 1))
 #define UIO_SVA_ATC_ENTRIES     64
 #define UIO_SVA_PRI_OUTSTANDING 16
-#define UIO_SVA_PRI_TIMEOUT_MS  10000
+#define UIO_SVA_PRI_TIMEOUT_MS  10000    /* of guest (virtual) time */
 
 #define UIO_SVA_BAR0_SIZE       (4 * KiB)
 #define UIO_SVA_SCRATCH_SIZE    (64 * KiB)
@@ -466,9 +468,10 @@ static uint32_t uio_sva_page_request(UioSvaState *s, const UioSvaJob *job,
                                                : ERR_PRI_FAILURE;
     }
 
-    deadline = qemu_clock_get_ms(QEMU_CLOCK_REALTIME) + UIO_SVA_PRI_TIMEOUT_MS;
+    /* virtual time: a paused VM answers nothing but is not late either */
+    deadline = qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) + UIO_SVA_PRI_TIMEOUT_MS;
     while (!s->pri_answered) {
-        int64_t left = deadline - qemu_clock_get_ms(QEMU_CLOCK_REALTIME);
+        int64_t left = deadline - qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL);
 
         if (!uio_sva_job_live(s, job)) {
             return ERR_ABORTED;
@@ -647,6 +650,13 @@ static uint32_t uio_sva_run(UioSvaState *s, const UioSvaJob *job,
         bql_lock();
         if (!uio_sva_job_live(s, job)) {
             return ERR_ABORTED;
+        }
+        /* no DMA while the VM is paused */
+        while (!runstate_is_running()) {
+            qemu_cond_timedwait_bql(&s->cond, 100);
+            if (!uio_sva_job_live(s, job)) {
+                return ERR_ABORTED;
+            }
         }
 
         if (job->op == OP_FILL) {
