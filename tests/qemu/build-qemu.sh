@@ -132,6 +132,7 @@ unpack_tree() {
 	log "unpacking the QEMU source"
 	dpkg-source -x "$src/$QEMU_DSC" "$tmp" >"$tree.tmp/unpack.log" 2>&1 || {
 		tail -20 "$tree.tmp/unpack.log" >&2
+		rm -f "$src/$QEMU_DSC"	# download again next time
 		die "dpkg-source -x $QEMU_DSC failed"
 	}
 	mkdir -p "$tmp/.uio-sva/applied"
