@@ -407,6 +407,20 @@ class Run:
         return out
 
 
+def _die_with_parent():
+    """In the QEMU child: get SIGKILL when the runner dies, so that no QEMU
+    outlives a killed test run (PR_SET_PDEATHSIG)."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _terminate(signum, _frame):
+    raise SystemExit(128 + signum)
+
+
 def build_cmd(args, accel, qmp_path):
     append = BASE_APPEND
     if args.interactive and "uio_sva.suite=" not in (args.append or ""):
@@ -438,7 +452,8 @@ def boot(args, accel, log_path):
     run.write("@@RUNNER " + " ".join(cmd))
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
+                            stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=_die_with_parent)
     sel = selectors.DefaultSelector()
     bufs = {proc.stdout.fileno(): b"", proc.stderr.fileno(): b""}
     sel.register(proc.stdout, selectors.EVENT_READ, "out")
@@ -557,6 +572,10 @@ def main():
               % desc(args.name))
         return 1
 
+    # SIGTERM/SIGINT/SIGHUP end the run through the finally clauses, which
+    # kill QEMU.
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, _terminate)
     accel = args.accel
     if accel == "auto":
         accel = probe_accel(args.qemu)

@@ -116,7 +116,7 @@ libuiosva=$UIO_SVA_TOP/tools/build/libuiosva.a
 # libuiosva), rebuilt when it, a header beside it or the library changed.
 progs=$UIO_SVA_TOP/build/guest-bin
 mkdir -p "$progs"
-newest_dep=$(ls -t "$here"/guest/*.h "$libuiosva" "$here/guest" 2>/dev/null | head -n1)
+newest_dep=$(ls -t "$here"/guest/*.h "$libuiosva" "$here/guest" 2>/dev/null | head -n1 || true)
 for c in "$here"/guest/*.c; do
 	[ -f "$c" ] || continue
 	p=$progs/$(basename "$c" .c)
