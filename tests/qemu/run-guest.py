@@ -20,7 +20,8 @@ Options:
                     $UIO_SVA_IOMMU overrides); "none" for no vIOMMU
   --name NAME       suite name for the TAP lines the runner adds
   --verbose         copy the console to stderr as it arrives
-  --interactive     console on this terminal (uio_sva.suite=shell), no checks
+  --interactive     a shell on this terminal instead of the suite (run it
+                    with: sh /suites/NAME.sh), no checks
   QEMU-ARGS         appended to the QEMU command line, e.g.
                     -device uio-sva-testdev,id=dev0 (after "--")
 
@@ -423,10 +424,10 @@ def _terminate(signum, _frame):
 
 def build_cmd(args, accel, qmp_path):
     append = BASE_APPEND
-    if args.interactive and "uio_sva.suite=" not in (args.append or ""):
-        append += " uio_sva.suite=shell"
     if args.append:
         append += " " + args.append
+    if args.interactive:
+        append += " uio_sva.suite=shell"     # the last one counts in /init
     cmd = [args.qemu, "-accel", accel, "-M", "q35,kernel-irqchip=split",
            "-cpu", "max,la57=off", "-m", args.mem, "-smp", str(args.smp),
            "-nodefaults", "-display", "none", "-no-reboot",

@@ -14,6 +14,7 @@
 #   --append STR    more kernel command line (after the suite's "#@ append:")
 #   --verbose       copy the guest console to stderr
 #   --interactive   boot the same guest with a shell on this terminal
+#                   (the suite is /suites/SUITE.sh; poweroff -f to leave)
 #
 # Steps: kernels.sh KERNEL, build-qemu.sh (exit 77 -> the suite is reported
 # as skipped; $UIO_SVA_QEMU=PATH skips the step, $UIO_SVA_QEMU_SKIP=REASON
