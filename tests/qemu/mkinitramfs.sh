@@ -23,7 +23,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 usage() { sed -n '3,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
-out= moddir= ko=
+out='' moddir='' ko=''
 while getopts o:m:k:h opt; do
 	case "$opt" in
 	o) out=$OPTARG ;;

@@ -42,6 +42,7 @@ KTAP_CNT_XFAIL=0
 KSFT_PASS=0
 KSFT_FAIL=1
 KSFT_XFAIL=2
+# shellcheck disable=SC2034 # part of the kselftest API
 KSFT_XPASS=3
 KSFT_SKIP=4
 KSFT_NUM_TESTS=0

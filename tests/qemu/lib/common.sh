@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Shared helpers for the QEMU platform scripts. Source it; do not run it.
 #
 # Cache layout: every large artifact lives under $UIO_SVA_CACHE (default
