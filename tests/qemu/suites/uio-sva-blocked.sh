@@ -1,0 +1,95 @@
+# SPDX-License-Identifier: GPL-2.0
+# uio-sva-blocked: the command line tool on a Debian stable kernel that
+# blocks SVA on x86 (6.12, also 6.1): bind works; list shows sva_status
+# ready, then blocked-by-kernel with its hint; dma prints the documented
+# message (EOPNOTSUPP: "Operation not supported", use Linux 7.2 or later)
+# and exits 4, every time; unbind leaves the device without a driver
+# (tools/man/uio-sva.1, DIAGNOSTICS and EXIT STATUS).
+#
+#@ qemu: -device uio-sva-testdev,id=dev0
+#@ timeout: 300
+
+. /lib/uio-sva/ktap.sh
+
+MOD=uio_pci_generic_sva
+PROFILE=uio-sva-testdev
+
+find_dev() {
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor")" = "0x$1" ] && [ "$(cat "$d/device")" = "0x$2" ] &&
+			{ basename "$d"; return 0; }
+	done
+	return 1
+}
+
+# cli CMD...: run CMD; output in CLI_OUT (shown), exit status in CLI_RC.
+cli() {
+	CLI_OUT=$("$@" 2>&1)
+	CLI_RC=$?
+	ktap_print_msg "\$ $*  (exit $CLI_RC)"
+	[ -z "$CLI_OUT" ] || printf '%s\n' "$CLI_OUT" | sed 's/^/#   /'
+}
+
+has() {
+	for want in "$@"; do
+		case "$CLI_OUT" in
+		*"$want"*) ;;
+		*) ktap_print_msg "not in the output: '$want'"; return 1 ;;
+		esac
+	done
+	return 0
+}
+
+rc() {
+	[ "$CLI_RC" = "$1" ] && return 0
+	ktap_print_msg "exit status $CLI_RC, expected $1"
+	return 1
+}
+
+verdict() {
+	if [ "$2" = 0 ]; then ktap_test_pass "$1"; else ktap_test_fail "$1"; fi
+}
+
+driver_of() {
+	l=$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null) || return 0
+	basename "$l"
+}
+
+ktap_print_header
+ktap_set_plan 7
+ktap_print_msg "kernel $(uname -r), $(uio-sva --version 2>&1)"
+
+BDF=$(find_dev 1234 5356) || BDF=
+if [ -z "$BDF" ] || [ "$UIO_SVA_LOAD_RC" != 0 ]; then
+	ktap_print_msg "test device: ${BDF:-none}; insmod exit status: ${UIO_SVA_LOAD_RC:-not loaded}"
+	ktap_finished
+fi
+
+cli uio-sva bind "$BDF"
+rc 0 && has "$BDF: bound to uio_pci_sva as uio" && [ "$(driver_of "$BDF")" = uio_pci_sva ]
+verdict "bind BDF: exit 0, the device is bound" $?
+
+cli uio-sva list "$BDF"
+rc 0 && has "$BDF" "sva: ready" "pasid - (nothing bound)" "BAR0  map0"
+verdict "list before any open: sva_status ready, no PASID (nothing bound)" $?
+
+cli uio-sva dma "$BDF" -p "$PROFILE"
+rc 4 && has "Operation not supported" "Linux 7.2 or later"
+verdict "dma: exit 4, open() refused with EOPNOTSUPP, the hint says to use Linux 7.2 or later" $?
+
+cli uio-sva list
+rc 0 && has "$BDF" "sva: blocked-by-kernel" "pasid - (nothing bound)" \
+	"this kernel blocks SVA on x86; open() fails with EOPNOTSUPP; use Linux 7.2 or later"
+verdict "list after the refusal: sva_status blocked-by-kernel with its explanation" $?
+
+cli uio-sva dma "$BDF" -p "$PROFILE" -o copy -b mmap --no-touch
+rc 4 && has "Operation not supported" "Linux 7.2 or later"
+verdict "dma again: exit 4 with the same message (the driver remembers the block)" $?
+
+cli uio-sva unbind "$BDF"
+rc 0 && has "left without a driver, as before" && [ -z "$(driver_of "$BDF")" ]
+verdict "unbind: exit 0, the device is left without a driver" $?
+
+ktap_run "rmmod $MOD" rmmod "$MOD"
+
+ktap_finished

@@ -1,0 +1,189 @@
+# SPDX-License-Identifier: GPL-2.0
+# uio-sva: the command line tool on a kernel that binds SVA. bind (with
+# the module loaded by /init, and with --module after rmmod), list, dma
+# with the shipped profile for fill, copy and checksum over malloc, fresh
+# mmap (--no-touch) and stack buffers, the error paths (an unmapped
+# buffer: exit 5 naming TRANSLATION; a device held by another process:
+# exit 4 naming its pid; not bound: exit 3) and unbind, which leaves the
+# device without a driver as before. Exit statuses and message texts are
+# those of tools/man/uio-sva.1. The holder is tests/qemu/guest/sva-hold.c.
+#
+#@ qemu: -device uio-sva-testdev,id=dev0
+#@ timeout: 600
+
+. /lib/uio-sva/ktap.sh
+
+MOD=uio_pci_generic_sva
+PROFILE=uio-sva-testdev
+
+# find_dev VENDOR DEVICE: the BDF of the first matching PCI function.
+find_dev() {
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor")" = "0x$1" ] && [ "$(cat "$d/device")" = "0x$2" ] &&
+			{ basename "$d"; return 0; }
+	done
+	return 1
+}
+
+# cli CMD...: run CMD; its output (stdout and stderr) in CLI_OUT, shown as
+# diagnostics, its exit status in CLI_RC.
+cli() {
+	CLI_OUT=$("$@" 2>&1)
+	CLI_RC=$?
+	ktap_print_msg "\$ $*  (exit $CLI_RC)"
+	[ -z "$CLI_OUT" ] || printf '%s\n' "$CLI_OUT" | sed 's/^/#   /'
+}
+
+# has TEXT...: every TEXT is in CLI_OUT.
+has() {
+	for want in "$@"; do
+		case "$CLI_OUT" in
+		*"$want"*) ;;
+		*) ktap_print_msg "not in the output: '$want'"; return 1 ;;
+		esac
+	done
+	return 0
+}
+
+# rc N: CLI_RC is N.
+rc() {
+	[ "$CLI_RC" = "$1" ] && return 0
+	ktap_print_msg "exit status $CLI_RC, expected $1"
+	return 1
+}
+
+# verdict DESC STATUS: pass when STATUS is 0.
+verdict() {
+	if [ "$2" = 0 ]; then ktap_test_pass "$1"; else ktap_test_fail "$1"; fi
+}
+
+driver_of() {
+	l=$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null) || return 0
+	basename "$l"
+}
+
+sva_attr() {
+	cat "/sys/bus/pci/devices/$BDF/$1" 2>/dev/null
+}
+
+uio_of() {
+	for u in "/sys/bus/pci/devices/$1/uio/"*; do
+		[ -e "$u" ] && { basename "$u"; return 0; }
+	done
+}
+
+ktap_print_header
+ktap_set_plan 27
+ktap_print_msg "kernel $(uname -r), $(uio-sva --version 2>&1)"
+
+BDF=$(find_dev 1234 5356) || BDF=
+if [ -z "$BDF" ] || [ "$UIO_SVA_LOAD_RC" != 0 ]; then
+	ktap_print_msg "test device: ${BDF:-none}; insmod exit status: ${UIO_SVA_LOAD_RC:-not loaded}"
+	ktap_finished
+fi
+
+# --- bind and list ------------------------------------------------------
+
+cli uio-sva bind "$BDF"
+rc 0 && has "$BDF: bound to uio_pci_sva as uio" "previous driver: none" &&
+	[ "$(driver_of "$BDF")" = uio_pci_sva ] &&
+	grep -qx 'driver=' "/run/uio-sva/$BDF"
+verdict "bind BDF (module loaded by /init): exit 0, the device is bound, the previous driver (none) is recorded" $?
+UIO=$(uio_of "$BDF")
+ktap_print_msg "record: $(tr '\n' ' ' < "/run/uio-sva/$BDF" 2>&1); node /dev/$UIO"
+
+cli uio-sva bind "$BDF"
+rc 0 && has "already bound to uio_pci_sva"
+verdict "bind BDF again: exit 0, already bound" $?
+
+cli uio-sva list
+rc 0 && has "$BDF" "/dev/$UIO" "1234:5356" "sva: ready" "pasid - (nothing bound)" \
+	"BAR0  map0" "BAR1  map1" "BAR2  map2" "BAR4  port0"
+verdict "list: the device, /dev/$UIO, sva_status ready and why there is no PASID, BARs 0 1 2 as maps and BAR 4 as ports" $?
+
+# --- dma: every operation on every kind of buffer ---------------------------
+
+for op in fill copy checksum; do
+	for buf in malloc mmap stack; do
+		touch_opt=
+		[ "$buf" = mmap ] && touch_opt=--no-touch
+		# shellcheck disable=SC2086
+		cli uio-sva dma "$BDF" -p "$PROFILE" -o "$op" -s 256K -b "$buf" $touch_opt
+		rc 0 && has "verified"
+		verdict "dma -o $op -b $buf${touch_opt:+ $touch_opt}: exit 0, data verified" $?
+	done
+done
+
+cli uio-sva dma "$BDF" -s 1M --repeat 3
+rc 0 && has "#3 fill 1 MiB" "verified"
+verdict "dma without --profile picks the shipped profile by vendor:device: 3 fills of 1 MiB verified" $?
+
+# --- error paths ---------------------------------------------------------
+
+cli uio-sva dma "$BDF" -p "$PROFILE" -b unmapped
+rc 5 && has "device error 5 TRANSLATION" "fault address"
+verdict "dma -b unmapped: exit 5, the device error TRANSLATION and the fault address are printed" $?
+
+cli uio-sva dma "$BDF" -p "$PROFILE" -b unmapped --expect-error translation
+rc 0 && has "failed as expected" "TRANSLATION"
+verdict "dma -b unmapped --expect-error translation: exit 0" $?
+
+hold_out=/tmp/sva-hold.out
+sva-hold "$BDF" > "$hold_out" 2>&1 &
+holder=$!
+ktap_wait 10 grep -q '^holding' "$hold_out"
+[ "$(sva_attr sva_status)" = bound ] && [ "$(sva_attr sva_pid)" = "$holder" ]
+verdict "a second process (sva-hold, pid $holder) opens the device: sva_status bound, sva_pid names it" $?
+ktap_print_msg "sva-hold: $(cat "$hold_out")"
+
+cli uio-sva dma "$BDF" -p "$PROFILE"
+rc 4 && has "busy" "PID $holder (sva-hold)"
+verdict "dma while another process holds the device: exit 4, EBUSY and the holder's pid $holder" $?
+
+cli uio-sva list "$BDF"
+rc 0 && has "sva: bound" "pasid $(sva_attr pasid)" "pid $holder (sva-hold)"
+verdict "list BDF while held: sva_status bound, the PASID and the holder" $?
+
+cli uio-sva unbind "$BDF"
+rc 1 && has "in use by PID $holder" && [ "$(driver_of "$BDF")" = uio_pci_sva ]
+verdict "unbind while held: exit 1, names the holder, the device stays bound" $?
+
+kill "$holder"
+wait "$holder"
+hold_rc=$?
+[ "$hold_rc" = 0 ] && [ "$(sva_attr sva_status)" = ready ] && ! sva_attr pasid > /dev/null
+verdict "the holder closes on SIGTERM (exit $hold_rc): sva_status ready, pasid unreadable" $?
+
+cli uio-sva unbind "$BDF"
+rc 0 && has "left without a driver, as before" && [ -z "$(driver_of "$BDF")" ] &&
+	[ ! -e "/dev/$UIO" ] && [ ! -e "/run/uio-sva/$BDF" ]
+verdict "unbind: exit 0, the device is left without a driver as before, /dev/$UIO and the record are gone" $?
+ktap_print_msg "driver_override now: $(cat "/sys/bus/pci/devices/$BDF/driver_override")"
+
+cli uio-sva dma "$BDF" -p "$PROFILE"
+rc 3 && has "not bound to uio_pci_sva" "uio-sva bind $BDF"
+verdict "dma on the unbound device: exit 3, says to run uio-sva bind" $?
+
+# --- bind --module after rmmod ----------------------------------------------
+
+rmmod "$MOD"
+cli uio-sva list
+rc 3 && has "not loaded"
+verdict "rmmod, then list: exit 3, the module is not loaded" $?
+
+cli uio-sva bind --module "$UIO_SVA_KO" "$BDF"
+rc 0 && has "$BDF: bound to uio_pci_sva as uio" && [ -d "/sys/module/$MOD" ] &&
+	[ "$(driver_of "$BDF")" = uio_pci_sva ]
+verdict "bind --module \$UIO_SVA_KO BDF: loads the module from the file and binds" $?
+
+cli uio-sva dma "$BDF" -p "$PROFILE" -o copy -s 1M -b mmap --no-touch
+rc 0 && has "verified"
+verdict "dma after the reload: copy of 1 MiB between fresh mmaps verified" $?
+
+cli uio-sva unbind "$BDF"
+rc 0 && [ -z "$(driver_of "$BDF")" ]
+verdict "unbind again: exit 0, no driver" $?
+
+ktap_run "rmmod $MOD" rmmod "$MOD"
+
+ktap_finished
