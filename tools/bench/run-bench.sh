@@ -1,0 +1,151 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Run the benchmark (tools/bench/uio-sva-bench) in one QEMU guest and write
+# its tables.
+#
+# Usage:
+#   tools/bench/run-bench.sh [--smoke] [--verbose] [--guest-args "ARGS"]
+#
+#   (none)        full run: Linux 7.2 guest, 2 GiB, 8 test devices, every
+#                 figure 5 runs; writes tools/bench/results.md and
+#                 tools/bench/results.csv (and results-raw.csv) when every
+#                 measurement succeeded (make bench)
+#   --smoke       small sizes, 3 runs, 2 devices (CI); writes
+#                 build/bench/smoke/results.{md,csv} only
+#   --verbose     copy the guest console to stderr
+#   --guest-args  extra uio-sva-bench arguments, e.g. "--only irq+open"
+#                 (results then go to build/bench/<mode>/ only)
+#
+# Steps: tests/qemu/kernels.sh 7.2, build-qemu.sh, build-module.sh,
+# make -C tools (libuiosva), make -C tools/bench (static uio-sva-bench),
+# mkinitramfs.sh with /suites/bench.sh (tools/bench/bench-suite.sh),
+# run-guest.py; the BENCHCSV rows come from the guest console
+# (build/bench/<mode>/console.log) and report.py makes the tables.
+#
+# Exit status: 0 every measurement ran and the tables are written;
+# 1 a measurement failed, the guest failed (kernel warning, timeout) or a
+# build step failed; 2 usage error; 77 QEMU cannot be built here (skip).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+qemu_dir=$top/tests/qemu
+# shellcheck source-path=SCRIPTDIR source=../../tests/qemu/lib/common.sh
+. "$qemu_dir/lib/common.sh"
+
+KERNEL=7.2
+MEM=2G
+SMP=2
+
+usage() { sed -n '3,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+smoke='' verbose=() guest_args=''
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--smoke) smoke=1; shift ;;
+	--verbose) verbose=(--verbose); shift ;;
+	--guest-args) [ $# -ge 2 ] || usage; guest_args=$2; shift 2 ;;
+	-h|--help) usage ;;
+	*) usage ;;
+	esac
+done
+
+if [ -n "$smoke" ]; then
+	mode=smoke ndev=2 timeout=600 args="--smoke"
+else
+	mode=full ndev=8 timeout=2400 args=""
+fi
+[ -z "$guest_args" ] || args="$args $guest_args"
+work=$top/build/bench/$mode
+final=$work
+[ -n "$smoke" ] || [ -n "$guest_args" ] || final=$here
+rm -rf "$work"
+mkdir -p "$work/stage/bin" "$work/stage/suites"
+t_start=$(date +%s)
+
+# 1. Kernel, QEMU, driver.
+facts=$(bash "$qemu_dir/kernels.sh" "$KERNEL") || die "kernel $KERNEL is not available (kernels.sh failed)"
+eval "$facts"
+qemu_rc=0
+if [ -n "${UIO_SVA_QEMU:-}" ]; then
+	qemu_out=$UIO_SVA_QEMU
+else
+	qemu_out=$(bash "$qemu_dir/build-qemu.sh") || qemu_rc=$?
+fi
+if [ $qemu_rc -eq 77 ]; then
+	log "SKIP: QEMU cannot be built here (build-qemu.sh exit 77)"
+	exit 77
+fi
+[ $qemu_rc -eq 0 ] || die "building QEMU failed (build-qemu.sh exit $qemu_rc)"
+qemu=$(tail -n1 <<<"$qemu_out")
+[ -x "$qemu" ] || die "build-qemu.sh printed no QEMU path"
+read -r -a fw <<<"$(bash "$qemu_dir/build-qemu.sh" --print-firmware-args)"
+ko=$(bash "$qemu_dir/build-module.sh" "$KERNEL" | tail -n1) || die "building the driver for $KVER failed"
+
+# 2. The benchmark program and the guest image.
+make -s -C "$top/tools" -j2 all >&2 || die "make -C tools failed"
+apt_install gcc libc6-dev
+make -s -C "$here" O="$top/build/bench" >&2 || die "make -C tools/bench failed"
+cp "$top/build/bench/uio-sva-bench" "$work/stage/bin/"
+install -m 644 "$here/bench-suite.sh" "$work/stage/suites/bench.sh"
+bash "$qemu_dir/mkinitramfs.sh" -o "$work/initramfs.cpio.gz" -m "$MODDIR" \
+	-k "$ko" "$work/stage" || die "building the initramfs failed"
+
+# 3. Boot: $ndev identical test devices on the root bus.
+qargs=()
+for ((i = 0; i < ndev; i++)); do
+	qargs+=(-device "uio-sva-testdev,id=dev$i")
+done
+# tsc=reliable: under TCG the guest TSC follows the host's, but a loaded
+# host delays the emulated HPET reads of the clocksource watchdog, which
+# then switches the guest to the HPET in mid-run (a syscall and an
+# emulated MMIO read per clock_gettime()).
+append="uio_sva.suite=bench tsc=reliable"
+[ -z "$args" ] || append="$append uio_sva.args=$(tr -s ' ' ',' <<<"${args# }")"
+gargs=(--qemu "$qemu" --kernel "$VMLINUZ" --initrd "$work/initramfs.cpio.gz"
+	--append "$append" --timeout "$timeout" --mem "$MEM" --smp "$SMP"
+	--name "bench-$mode" --log "$work/console.log" "${verbose[@]}")
+for ((i = 0; i < ${#fw[@]}; i += 2)); do
+	[ "${fw[$i]}" = -L ] && gargs+=(-L "${fw[$((i + 1))]}")
+done
+log "booting the $mode benchmark ($KVER, $ndev devices, $MEM; see $work/console.log)"
+t_boot=$(date +%s)
+# The host's 1-minute load average every 5 s: other guests share the host.
+( while :; do cut -d' ' -f1 /proc/loadavg; sleep 5; done ) > "$work/load.txt" &
+sampler=$!
+trap 'kill "$sampler" 2>/dev/null || true' EXIT
+guest_rc=0
+python3 "$qemu_dir/run-guest.py" "${gargs[@]}" -- "${qargs[@]}" > "$work/tap.txt" || guest_rc=$?
+t_end=$(date +%s)
+kill "$sampler" 2>/dev/null || true
+# The TAP without the data rows (those are in the tables and raw.txt).
+grep -v '^# | BENCH' "$work/tap.txt" || true
+
+# 4. Tables.
+sed -n 's/.*@@| \(BENCH\(CSV\|INFO\),.*\)$/\1/p' "$work/console.log" | tr -d '\r' > "$work/raw.txt"
+accel=$(sed -n 's/.*(accel \([a-z]*\)).*/\1/p' "$work/tap.txt" | tail -n1)
+meta=(--date "$(date -u '+%Y-%m-%d %H:%M UTC')"
+	--qemu-version "$("$qemu" --version | head -n1)"
+	--accel "${accel:-unknown}" --kernel-pkg "$KPKGVER"
+	--host "$(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+	--guest "$SMP vCPUs, $MEM, $ndev uio-sva-testdev"
+	--wall "$((t_end - t_boot)) s in the guest, $((t_end - t_start)) s in all"
+	--load-file "$work/load.txt"
+	--source "$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)$(
+		git -C "$top" status --porcelain -- uio_pci_generic_sva.c compat.h tests/qemu/qemu-device \
+			tests/qemu/qemu-patches tools/lib tools/bench 2>/dev/null |
+		awk '$1 != "??" { m = m " " $2 } END { if (m) printf " (uncommitted:%s)", m }')"
+	--mode "$mode")
+report_rc=0
+python3 "$here/report.py" "${meta[@]}" --raw "$work/raw.txt" \
+	--md "$work/results.md" --csv "$work/results.csv" \
+	--raw-csv "$work/results-raw.csv" || report_rc=$?
+log "benchmark $mode: guest $((t_end - t_boot)) s, total $((t_end - t_start)) s (run-guest exit $guest_rc, report exit $report_rc)"
+if [ $guest_rc -ne 0 ] || [ $report_rc -ne 0 ]; then
+	log "FAILED: see $work/tap.txt and $work/console.log; tables not published"
+	exit 1
+fi
+if [ "$final" != "$work" ]; then
+	cp "$work/results.md" "$work/results.csv" "$work/results-raw.csv" "$final/"
+fi
+log "tables: $final/results.md, $final/results.csv"
+exit 0
