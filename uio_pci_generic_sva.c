@@ -311,25 +311,37 @@ static int uio_pci_sva_release(struct uio_info *info, struct inode *inode)
 	return 0;
 }
 
-/*
- * Runs after the UIO device is unregistered (devres order), so no open or
- * release callback can run any more: stop the device, drop the bond and
- * revoke BAR mappings that processes still hold.
- */
-static void uio_pci_sva_teardown(void *data)
+static void uio_pci_sva_unregister(void *data)
 {
 	struct uio_pci_sva *sva = data;
+
+	uio_unregister_device(&sva->info);
+}
+
+/*
+ * The device leaves the driver (unbind, rmmod, hot unplug). This cannot
+ * wait for devres: the driver core drops the device's DMA ownership, and
+ * checks that no PASID is attached, after remove() but before it releases
+ * devres. So, here: unregister the UIO device first, after which no open,
+ * release or mmap can reach us; then stop the device, drop a bond that a
+ * process still holds, and revoke the BAR mappings it still has.
+ */
+static void uio_pci_sva_remove(struct pci_dev *pdev)
+{
+	struct uio_pci_sva *sva = pci_get_drvdata(pdev);
 	struct sva_mapping *sm, *tmp;
+
+	devm_release_action(&pdev->dev, uio_pci_sva_unregister, sva);
 
 	mutex_lock(&sva->lock);
 	sva->removed = true;
 	if (sva->bond) {
-		dev_info(&sva->pdev->dev,
+		dev_info(&pdev->dev,
 			 "unbinding PASID %u of pid %d (%s) while /dev/uio is still open\n",
 			 sva->pasid, pid_vnr(sva->pid), sva->comm);
 		sva_unbind(sva);
 	}
-	pci_clear_master(sva->pdev);
+	pci_clear_master(pdev);
 	list_for_each_entry_safe(sm, tmp, &sva->mappings, node) {
 		unmap_mapping_range(sm->mapping, 0, 0, 1);
 		list_del(&sm->node);
@@ -578,14 +590,11 @@ static int uio_pci_sva_probe(struct pci_dev *pdev,
 	sva->info.open = uio_pci_sva_open;
 	sva->info.release = uio_pci_sva_release;
 
-	/* Registered before the UIO device, so it runs after unregistering. */
-	ret = devm_add_action_or_reset(dev, uio_pci_sva_teardown, sva);
-	if (ret)
-		return ret;
-	ret = devm_uio_register_device(dev, &sva->info);
+	ret = uio_register_device(dev, &sva->info);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot register the UIO device\n");
-	return 0;
+	/* Released early by remove(), which must unregister before unbinding. */
+	return devm_add_action_or_reset(dev, uio_pci_sva_unregister, sva);
 }
 
 static ssize_t pasid_show(struct device *dev, struct device_attribute *attr,
@@ -656,6 +665,7 @@ static struct pci_driver uio_pci_sva_driver = {
 	.name		= DRV_NAME,
 	.id_table	= NULL,	/* new_id, driver_override or driverctl */
 	.probe		= uio_pci_sva_probe,
+	.remove		= uio_pci_sva_remove,
 	.dev_groups	= uio_pci_sva_groups,
 };
 module_pci_driver(uio_pci_sva_driver);

@@ -1,0 +1,11 @@
+# SPDX-License-Identifier: GPL-2.0
+# lifecycle: open/close cycles, shared and refused opens, fork, SIGKILL
+# during DMA, and unbind, rmmod and hot unplug while a process holds the
+# fd and the device is busy (tests/qemu/guest/lifecycle.c). The device
+# sits behind a PCIe root port so that it can be unplugged and replugged.
+#
+#@ qemu: -device pcie-root-port,id=rp1,chassis=1,slot=1 -device uio-sva-testdev,id=dev0,bus=rp1
+#@ mem: 1G
+#@ timeout: 900
+
+LIFECYCLE_QMP_ID=dev0 LIFECYCLE_QMP_BUS=rp1 exec lifecycle
