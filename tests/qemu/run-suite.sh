@@ -103,6 +103,11 @@ ko=$(bash "$here/build-module.sh" "$kname" | tail -n1) || fail "building the dri
 
 # 4. Guest files: suites, KTAP helpers (mkinitramfs), static programs, tools.
 work=$UIO_SVA_TOP/build/$KVER/guest-$suite
+# One run of a suite on a kernel at a time: the work tree and the console
+# log (build/logs/KVER/SUITE.log) belong to it.
+mkdir -p "$UIO_SVA_TOP/build/$KVER"
+exec 9>"$UIO_SVA_TOP/build/$KVER/.lock-$suite"
+flock 9
 rm -rf "$work"
 mkdir -p "$work/stage/suites" "$work/stage/bin"
 cp "$here"/suites/*.sh "$work/stage/suites/"
