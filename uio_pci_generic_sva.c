@@ -31,7 +31,7 @@
 #include "compat.h"
 
 #define DRV_NAME	"uio_pci_sva"
-#define DRV_VERSION	"1.0.0"
+#define DRV_VERSION	"0.1.0"
 
 static bool allow_unsafe_no_isolation;
 module_param(allow_unsafe_no_isolation, bool, 0444);

@@ -8,7 +8,9 @@
 # 1. host unit tests: `make -C tools test` when tools/Makefile exists;
 # 2. the kernel matrix: the driver built for every kernel of MATRIX below
 #    (tests/qemu/build-module.sh; extra make arguments from $UIO_SVA_MAKE_ARGS);
-# 3. the QEMU guest suites of MATRIX (tests/qemu/run-suite.sh KERNEL SUITE).
+# 3. make check: checkpatch --strict, W=1 and sparse on every kernel;
+# 4. DKMS: add, build, install and remove against the installed headers;
+# 5. the QEMU guest suites of MATRIX (tests/qemu/run-suite.sh KERNEL SUITE).
 #
 # Output: KTAP on stdout, one subtest per group (indented), then exactly one
 # closing line "N passed, N failed, N skipped" that counts individual test
@@ -18,7 +20,7 @@
 #
 # Environment (all optional):
 #   UIO_SVA_KERNELS="6.1 7.2"  only these kernels
-#   UIO_SVA_SUITES="smoke"     only these suites
+#   UIO_SVA_SUITES="smoke"     only these suites (also "check", "dkms")
 #   UIO_SVA_MAKE_ARGS="W=1"    extra make arguments for the module builds
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -28,9 +30,9 @@ qemu_dir=$top/tests/qemu
 # The matrix: one row per kernel (a NAME of tests/qemu/kernels.sh), then
 # the suites (tests/qemu/suites/SUITE.sh) to run on it, in order.
 MATRIX='
-6.1   smoke
-6.12  smoke
-7.2   smoke
+6.1   smoke portability uio-sva-blocked
+6.12  smoke portability uio-sva-blocked
+7.2   smoke sva-dma lifecycle irq bad-input identity uio-sva
 '
 
 want() { # want LIST ITEM: ITEM is in the space-separated LIST, or LIST is empty
@@ -44,7 +46,7 @@ while read -r k _; do
 	[ -n "$k" ] && want "${UIO_SVA_KERNELS:-}" "$k" && kernels+=("$k")
 done <<<"$MATRIX"
 
-npass=0 nfail=0 nskip=0 groups=0
+npass=0 nfail=0 nskip=0 groups=0 dma_cases=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -87,6 +89,9 @@ group() {
 		g_fail=1
 	fi
 	sed 's/^/    /' "$file"
+	# Guest programs report "SVA DMA cases verified by the CPU: N".
+	dma_cases=$((dma_cases + $(sed -n 's/.*SVA DMA cases verified by the CPU: \([0-9]*\).*/\1/p' "$file" |
+		awk '{s += $1} END {print s + 0}')))
 	npass=$((npass + g_pass)) nfail=$((nfail + g_fail)) nskip=$((nskip + g_skip))
 	groups=$((groups + 1))
 	if [ "$g_fail" -gt 0 ]; then
@@ -135,7 +140,29 @@ if [ $n -gt 0 ]; then
 	group "module builds" 0 "$tmp/builds.ktap"
 fi
 
-# 3. The QEMU suites. Build QEMU once first (its log appears once) and
+# 3. make check: the static checks, on every kernel of the matrix.
+if want "${UIO_SVA_SUITES:-}" check; then
+	log "make check"
+	rc=0
+	"$top/scripts/check.sh" "${kernels[@]}" > "$tmp/check.tap" 2> "$tmp/check.err" || rc=$?
+	[ "$rc" -ne 0 ] && tail -n 20 "$tmp/check.err" | sed 's/^/# /' >> "$tmp/check.tap"
+	group "make check (checkpatch --strict, W=1, sparse)" "$rc" "$tmp/check.tap"
+fi
+
+# 4. DKMS, against the kernel headers installed on this machine.
+if want "${UIO_SVA_SUITES:-}" dkms && [ -x "$top/tests/dkms-check.sh" ]; then
+	log "DKMS: tests/dkms-check.sh"
+	rc=0
+	"$top/tests/dkms-check.sh" > "$tmp/dkms.raw" 2> "$tmp/dkms.err" || rc=$?
+	# Its closing "N passed" line becomes a diagnostic; a whole-run skip
+	# ("1..0 # SKIP why") is one skipped test.
+	sed -E -e 's/^(([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed.*)$/# \1/' \
+	       -e 's/^1\.\.0 # SKIP (.*)$/ok 1 DKMS # SKIP \1/' "$tmp/dkms.raw" > "$tmp/dkms.tap"
+	[ "$rc" -ne 0 ] && tail -n 20 "$tmp/dkms.err" | sed 's/^/# /' >> "$tmp/dkms.tap"
+	group "DKMS (tests/dkms-check.sh)" "$rc" "$tmp/dkms.tap"
+fi
+
+# 5. The QEMU suites. Build QEMU once first (its log appears once) and
 # probe the accelerator once.
 errf=$tmp/build-qemu.err
 qemu_rc=0
@@ -180,6 +207,7 @@ while read -r k suites; do
 done <<<"$MATRIX"
 
 echo "1..$groups"
+echo "# real SVA DMA cases whose data the CPU verified: $dma_cases"
 echo "# total time $((SECONDS - t_all)) s"
 echo "$npass passed, $nfail failed, $nskip skipped"
 [ "$nfail" -eq 0 ]
