@@ -538,7 +538,10 @@ int uiosva_irq_mask(struct uiosva_dev *dev);
  *
  * Polls /dev/uioX for input, then reads the 4-byte interrupt count.
  * Interrupts that arrived since the last wait (or since open) satisfy it
- * at once. The interrupt stays masked until uiosva_irq_unmask().
+ * at once. With INTx the interrupt then stays masked until
+ * uiosva_irq_unmask(); MSI-X and MSI are not masked by an interrupt.
+ * Calling uiosva_irq_unmask() after each wait, once the device's own
+ * interrupt status is cleared, is right for all three.
  *
  * Return: 0; -ETIMEDOUT (UIOSVA_ERR_TIMEOUT); -EINTR when a signal
  * arrived; another -errno of poll() or read().
