@@ -5,11 +5,12 @@
 #
 #   make                     build the module for the running kernel
 #   make KDIR=<headers>      build it against other kernel headers
-#   make load                build, then load uio and the module
+#   make load                build the module and tools/, load uio and the module
 #   make modules_install     install it under /lib/modules/<kernel>/updates
+#   make install             modules_install, depmod, and tools/ (PREFIX=/usr/local)
 #   make check               sparse (C=2), checkpatch --strict, W=1 on the matrix
 #   make test                host unit tests, the kernel matrix and the QEMU suites
-#   make bench               the benchmark (QEMU guest), writes bench/results.md
+#   make bench               the benchmark (QEMU guest): tools/bench/results.{md,csv}
 #   make clean
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -24,9 +25,14 @@ modules_install:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
 
 load: modules
+	$(MAKE) -C tools
 	modprobe uio
 	-rmmod $(MODULE) 2>/dev/null
 	insmod ./$(MODULE).ko
+
+install: modules_install
+	depmod -a $$(modinfo -F vermagic ./$(MODULE).ko | cut -d' ' -f1)
+	$(MAKE) -C tools install
 
 check:
 	./scripts/check.sh
@@ -41,5 +47,6 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || \
 		rm -f *.o *.ko *.mod *.mod.c .*.cmd modules.order Module.symvers conftest.h
 	rm -rf build
+	$(MAKE) -C tools clean
 
-.PHONY: all modules modules_install load check test bench clean
+.PHONY: all modules modules_install load install check test bench clean
