@@ -24,6 +24,7 @@
 
 #include "klog.h"
 #include "ktest.h"
+#include "pcicfg.h"
 #include "sysfs.h"
 #include "testdev.h"
 
@@ -36,7 +37,39 @@ struct ctx {
 	char bdf[32];
 	char node[UIOSVA_NAME_MAX + 8];	/* /dev/uioX */
 	const char *tracefs;	/* NULL without the function tracer */
+	int pri[3];		/* PRI Enable before bind, bound, after unbind */
 };
+
+#define PCI_EXT_CAP_ID_PRI	0x13
+#define PCI_PRI_CTRL		0x04	/* 16 bits; bit 0: Enable */
+
+/* The device's PRI Enable bit: 1, 0, or -errno. */
+static int pri_enabled(const struct ctx *c)
+{
+	int pos = pcicfg_find_ext_cap(c->bdf, PCI_EXT_CAP_ID_PRI);
+
+	if (pos < 0)
+		return pos;
+	return pcicfg_read16(c->bdf, (unsigned int)pos + PCI_PRI_CTRL) & 1;
+}
+
+/*
+ * Kernels with IOMMU_DEV_FEAT_* need the driver to enable I/O page faults
+ * at probe and to disable them at remove; on Intel that is the device's
+ * PRI Enable bit. Where the IOMMU enables PRI for every ATS device itself
+ * (6.1), the bit is on before any driver binds and proves nothing.
+ */
+static void case_iopf(struct ctx *c)
+{
+	ktest_diag("PRI Enable: before bind %d, bound %d, after unbind %d",
+		   c->pri[0], c->pri[1], c->pri[2]);
+	if (c->pri[0] == 1)
+		ktest_skip(&c->t, "the IOMMU driver enables PRI before any driver binds",
+			   "probe enables I/O page faults (PRI) and remove disables them");
+	else
+		ktest_result(&c->t, c->pri[0] == 0 && c->pri[1] == 1 && c->pri[2] == 0,
+			     "probe enables I/O page faults (PRI) and remove disables them");
+}
 
 static const char *errname(int err)
 {
@@ -212,6 +245,8 @@ static void case_cleanup(struct ctx *c)
 {
 	int unbind = sva_unbind_dev(c->bdf);
 	int gone = wait_path(c->node, 0, 5000);
+
+	c->pri[2] = pri_enabled(c);
 	int rm = syscall(SYS_delete_module, MODULE_NAME, O_NONBLOCK) ? -errno : 0;
 
 	ktest_diag("unbind %s; %s gone %s; rmmod %s", errname(unbind), c->node,
@@ -226,13 +261,15 @@ int main(void)
 	int calls = -1, ret;
 
 	memset(&c, 0, sizeof(c));
-	ktest_plan(&c.t, 10);
+	ktest_plan(&c.t, 11);
 	case_loaded(&c);
 	if (td_find(0, c.bdf, sizeof(c.bdf)) || access(SVA_DRV, F_OK)) {
 		ktest_diag("no test device, or the driver is not loaded");
 		return ktest_finish(&c.t);
 	}
+	c.pri[0] = pri_enabled(&c);
 	case_bind(&c);
+	c.pri[1] = pri_enabled(&c);
 	case_ready(&c);
 	ret = trace_start(&c);
 	if (ret)
@@ -241,5 +278,6 @@ int main(void)
 	case_second_open(&c, calls);
 	trace_stop(&c);
 	case_cleanup(&c);
+	case_iopf(&c);
 	return ktest_finish(&c.t);
 }

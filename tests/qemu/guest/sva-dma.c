@@ -306,6 +306,106 @@ static void case_alive(struct ctx *c)
 	free(buf);
 }
 
+#define IORESOURCE_IO	0x00000100ull
+#define IORESOURCE_MEM	0x00000200ull
+#define IORESOURCE_PREFETCH 0x00002000ull
+#define IORESOURCE_MEM_64 0x00100000ull
+
+struct bar_res {
+	unsigned long long start, end, flags;
+};
+
+/* The six BARs from /sys/bus/pci/devices/<bdf>/resource; -errno. */
+static int read_resources(const char *bdf, struct bar_res res[6])
+{
+	char path[128];
+	FILE *f;
+	int i, n = 0;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource", bdf);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	for (i = 0; i < 6; i++)
+		n += fscanf(f, "%llx %llx %llx", &res[i].start, &res[i].end,
+			    &res[i].flags) == 3;
+	fclose(f);
+	return n == 6 ? 0 : -EIO;
+}
+
+/* Maps and port regions follow the BARs, in order, without holes. */
+static bool bars_match(const struct uiosva_info *info, const struct bar_res res[6])
+{
+	int bar, m = 0, p = 0;
+
+	for (bar = 0; bar < 6; bar++) {
+		unsigned long long len = res[bar].end - res[bar].start + 1;
+
+		if (!res[bar].start && !res[bar].end)
+			continue;
+		if (res[bar].flags & IORESOURCE_MEM) {
+			const struct uiosva_map *map = &info->maps[m++];
+
+			if (m > info->nmaps || map->bar != bar ||
+			    map->addr != (res[bar].start & ~(PAGE - 1)) ||
+			    map->offset != (res[bar].start & (PAGE - 1)) ||
+			    map->size < len)
+				return false;
+		} else if (res[bar].flags & IORESOURCE_IO) {
+			const struct uiosva_port *port = &info->ports[p++];
+
+			if (p > info->nports || port->bar != bar ||
+			    port->start != res[bar].start || port->size != len)
+				return false;
+		}
+	}
+	return m == info->nmaps && p == info->nports;
+}
+
+static void case_bars(struct ctx *c)
+{
+	const struct uiosva_info *info = uiosva_info(c->dev);
+	struct bar_res res[6];
+	bool ok = !read_resources(c->bdf, res) && bars_match(info, res) &&
+		  (res[2].flags & IORESOURCE_MEM_64) &&
+		  (res[2].flags & IORESOURCE_PREFETCH) &&
+		  (res[4].flags & IORESOURCE_IO);
+	int i;
+
+	for (i = 0; i < info->nmaps; i++)
+		ktest_diag("map%d %s: BAR %d, 0x%llx + 0x%llx, size 0x%llx", i,
+			   info->maps[i].name, info->maps[i].bar,
+			   (unsigned long long)info->maps[i].addr,
+			   (unsigned long long)info->maps[i].offset,
+			   (unsigned long long)info->maps[i].size);
+	for (i = 0; i < info->nports; i++)
+		ktest_diag("port%d %s: BAR %d, 0x%llx size 0x%llx %s", i,
+			   info->ports[i].name, info->ports[i].bar,
+			   (unsigned long long)info->ports[i].start,
+			   (unsigned long long)info->ports[i].size,
+			   info->ports[i].porttype);
+	ktest_result(&c->t, ok,
+		     "every BAR is exposed as its PCI resource, in order, no holes: 32-bit BAR0/BAR1, 64-bit prefetchable BAR2 as maps, I/O BAR4 as a port region");
+}
+
+static void case_bar_access(struct ctx *c)
+{
+	uint64_t back = 0, size = 0;
+	uint32_t id = 0, tail = 0;
+	void *bar2;
+	bool ok = !uiosva_bar_map(c->dev, 2, &bar2, &size) && size == 64 * KiB &&
+		  !uiosva_write64(c->dev, 2, 0x100, 0x1122334455667788ull) &&
+		  !uiosva_write32(c->dev, 2, size - 4, 0xcafef00d) &&
+		  !uiosva_read64(c->dev, 2, 0x100, &back) &&
+		  !uiosva_read32(c->dev, 2, size - 4, &tail) &&
+		  !uiosva_read32(c->dev, TD_BAR, TD_ID, &id);
+
+	ktest_diag("BAR2 0x%llx / 0x%x, BAR0 ID 0x%x", (unsigned long long)back, tail, id);
+	ktest_result(&c->t, ok && back == 0x1122334455667788ull && tail == 0xcafef00d &&
+		     id == TD_ID_VALUE,
+		     "BAR mappings reach the device: BAR2 scratch RAM keeps what was written, BAR0 ID reads 0x53564131");
+}
+
 static void case_close(struct ctx *c)
 {
 	char status[64] = "", buf[32];
@@ -354,13 +454,15 @@ int main(int argc, char **argv)
 	struct ctx c = { 0 };
 	size_t i;
 
-	ktest_plan(&c.t, 11 + sizeof(sizes) / sizeof(sizes[0]));
+	ktest_plan(&c.t, 13 + sizeof(sizes) / sizeof(sizes[0]));
 	if (setup(&c, argc, argv)) {
 		ktest_result(&c.t, false, "open the test device and read its PASID");
 		return ktest_finish(&c.t);
 	}
 	ktest_diag("device %s, PASID %u", c.bdf, c.pasid);
 	case_bind(&c);
+	case_bars(&c);
+	case_bar_access(&c);
 	case_wrong_pasid(&c);
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
 		case_fill_malloc(&c, sizes[i]);
