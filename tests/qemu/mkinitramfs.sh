@@ -15,7 +15,8 @@
 # The image holds busybox (busybox-static, with all applet links), /init
 # (tests/qemu/guest/init: mounts, insmod uio.ko and the driver, runs the
 # suite named by uio_sva.suite= on the kernel command line, powers off) and
-# the KTAP helpers at /lib/uio-sva/ktap.sh.
+# the KTAP helpers at /lib/uio-sva/ktap.sh and the suite helpers at
+# /lib/uio-sva/suite.sh.
 # Exit 0 on success, 1 on failure, 2 on a usage error.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -58,6 +59,7 @@ if [ "$(id -u)" = 0 ]; then
 fi
 install -m 755 "$here/guest/init" "$stage/init"
 install -m 644 "$here/guest/ktap.sh" "$stage/lib/uio-sva/ktap.sh"
+install -m 644 "$here/guest/suite.sh" "$stage/lib/uio-sva/suite.sh"
 printf 'root:x:0:0:root:/root:/bin/sh\n' > "$stage/etc/passwd"
 printf 'root:x:0:\n' > "$stage/etc/group"
 

@@ -361,6 +361,34 @@ static char probe_bar(volatile uint32_t *bar)
 }
 
 /*
+ * Open the device and start a fill of LONG_DMA bytes of fresh memory, one
+ * page request per 4 KiB page: seconds of work under TCG. The buffer
+ * stays mapped until the process exits. 0, or -errno.
+ */
+static int start_long_dma(struct ctx *c, struct uiosva_dev **dev)
+{
+	struct uiosva_error err;
+	struct td_job job = { .op = TD_OP_FILL, .len = LONG_DMA,
+			      .pattern = PATTERN };
+	void *buf = mmap(NULL, LONG_DMA, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (buf == MAP_FAILED)
+		return -ENOMEM;
+	madvise(buf, LONG_DMA, MADV_NOHUGEPAGE);
+	if (uiosva_open(NULL, c->bdf, 0, dev, &err)) {
+		ktest_diag("%s", err.msg);
+		return -EIO;
+	}
+	job.dst = (uintptr_t)buf;
+	if (uiosva_pasid(*dev, &job.pasid) || td_start(*dev, &job)) {
+		uiosva_close(*dev);
+		return -EIO;
+	}
+	return 0;
+}
+
+/*
  * Child side of the "busy" cases: open, map BAR0, start a DMA that takes
  * seconds (untouched memory, one page request per 4 KiB page), say 'B'
  * when the device reports busy. Then wait for the parent; on 'p' probe
@@ -369,22 +397,11 @@ static char probe_bar(volatile uint32_t *bar)
 static int long_dma_child(struct ctx *c, struct peer *p)
 {
 	struct uiosva_dev *dev;
-	struct uiosva_error err;
-	struct td_job job = { .op = TD_OP_FILL, .len = LONG_DMA,
-			      .pattern = PATTERN };
-	void *buf = mmap(NULL, LONG_DMA, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	void *bar;
 	uint64_t size;
 
-	if (buf == MAP_FAILED || uiosva_open(NULL, c->bdf, 0, &dev, &err) ||
-	    uiosva_pasid(dev, &job.pasid) ||
-	    uiosva_bar_map(dev, TD_BAR, &bar, &size))
+	if (start_long_dma(c, &dev) || uiosva_bar_map(dev, TD_BAR, &bar, &size))
 		return 20;
-	madvise(buf, LONG_DMA, MADV_NOHUGEPAGE);
-	job.dst = (uintptr_t)buf;
-	if (td_start(dev, &job))
-		return 21;
 	peer_say(p->from, td_read32(dev, TD_STATUS) & TD_STATUS_BUSY ? 'B' : 'b');
 	if (peer_hear(p->to) == 'p')
 		peer_say(p->from, probe_bar(bar));
@@ -513,31 +530,21 @@ static void case_rmmod(struct ctx *c)
 {
 	const char *ko = getenv("UIO_SVA_KO");
 	struct uiosva_dev *dev;
-	struct uiosva_error err;
-	struct td_job job = { .op = TD_OP_FILL, .len = LONG_DMA,
-			      .pattern = PATTERN };
-	void *buf = mmap(NULL, LONG_DMA, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	long busy_rc, idle_rc = -1;
-	int busy_errno, ins = -1;
+	long busy_rc, idle_rc;
+	int busy_errno, ins;
 	bool ok;
 
-	if (!ko || buf == MAP_FAILED || uiosva_open(NULL, c->bdf, 0, &dev, &err) ||
-	    uiosva_pasid(dev, &job.pasid)) {
+	if (!ko || start_long_dma(c, &dev)) {
 		ktest_result(&c->t, false, "rmmod: setup failed (UIO_SVA_KO %s)",
 			     ko ? ko : "unset");
 		return;
 	}
-	madvise(buf, LONG_DMA, MADV_NOHUGEPAGE);
-	job.dst = (uintptr_t)buf;
-	td_start(dev, &job);
 	busy_rc = syscall(SYS_delete_module, MODULE, O_NONBLOCK);
 	busy_errno = errno;
 	ok = busy_rc < 0 && (busy_errno == EAGAIN || busy_errno == EBUSY) &&
 	     path_exists(SVA_DRV);
 	ktest_diag("rmmod with the fd open: %s", strerror(busy_errno));
 	uiosva_close(dev);
-	munmap(buf, LONG_DMA);
 	idle_rc = syscall(SYS_delete_module, MODULE, O_NONBLOCK);
 	ok = ok && idle_rc == 0 && !path_exists(SVA_DRV) && bus_master(c->bdf) == 0;
 	ins = insmod(ko);

@@ -8,17 +8,9 @@
 #@ timeout: 300
 
 . /lib/uio-sva/ktap.sh
+. /lib/uio-sva/suite.sh
 
 DRV=/sys/bus/pci/drivers/uio_pci_sva
-
-# find_dev VENDOR DEVICE: print the BDF of the first matching PCI function.
-find_dev() {
-	for d in /sys/bus/pci/devices/*; do
-		[ "$(cat "$d/vendor")" = "0x$1" ] && [ "$(cat "$d/device")" = "0x$2" ] &&
-			{ basename "$d"; return 0; }
-	done
-	return 1
-}
 
 ktap_print_header
 ktap_set_plan 8
