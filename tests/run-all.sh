@@ -30,9 +30,9 @@ qemu_dir=$top/tests/qemu
 # The matrix: one row per kernel (a NAME of tests/qemu/kernels.sh), then
 # the suites (tests/qemu/suites/SUITE.sh) to run on it, in order.
 MATRIX='
-6.1   smoke portability uio-sva-blocked
+6.1   smoke portability uio-sva-blocked no-iommu
 6.12  smoke portability uio-sva-blocked
-7.2   smoke sva-dma lifecycle irq bad-input identity uio-sva
+7.2   smoke sva-dma lifecycle irq bad-input identity no-iommu iommu-no-sva uio-sva
 '
 
 want() { # want LIST ITEM: ITEM is in the space-separated LIST, or LIST is empty

@@ -30,6 +30,8 @@
 #   #@ append: STR     kernel command line additions
 #   #@ mem: SIZE       guest memory (default 1G)
 #   #@ smp: N          vCPUs (default 2)
+#   #@ iommu: PROPS    the intel-iommu properties, or "none" for no vIOMMU
+#                      (default: run-guest.py's, with svm=on)
 #
 # Exit status: 0 if all tests passed or were skipped, 1 otherwise, 2 on a
 # usage error. Every failure is also a "not ok" line in the TAP.
@@ -147,6 +149,7 @@ bash "$here/mkinitramfs.sh" -o "$initrd" -m "$MODDIR" -k "$ko" "$work/stage" ||
 [ -n "$timeout" ] || timeout=$(meta timeout | tail -n1)
 mem=$(meta mem | tail -n1)
 smp=$(meta smp | tail -n1)
+iommu=$(meta iommu | tail -n1)
 full_append="uio_sva.suite=$suite $(meta append | tr '\n' ' ')$append"
 qargs=("$@")
 if [ ${#qargs[@]} -eq 0 ]; then
@@ -157,6 +160,7 @@ mkdir -p "$logdir"
 args=(--qemu "$qemu" --kernel "$VMLINUZ" --initrd "$initrd" --append "$full_append"
 	--timeout "${timeout:-600}" --mem "${mem:-1G}" --smp "${smp:-2}"
 	--name "$name" --log "$logdir/$suite.log" "${verbose[@]}")
+[ -n "$iommu" ] && args+=(--iommu "$iommu")
 for ((i = 0; i < ${#fwargs[@]}; i += 2)); do
 	[ "${fwargs[$i]}" = -L ] && args+=(-L "${fwargs[$((i + 1))]}")
 done

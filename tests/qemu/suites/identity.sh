@@ -5,10 +5,10 @@
 # (EPERM, a log line naming the identity domain); reloaded with
 # allow_unsafe_no_isolation=1 it binds, warns and taints (TAINT_USER);
 # then open() either binds SVA with a verified DMA or fails with a
-# documented errno (tests/qemu/guest/identity.c).
+# documented errno (tests/qemu/guest/isolation.c).
 #
 #@ qemu: -device uio-sva-testdev,id=dev0
 #@ append: iommu.passthrough=1
 #@ timeout: 300
 
-exec identity
+exec isolation identity

@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * identity: the test device in an identity (passthrough) IOMMU domain
- * (iommu.passthrough=1). The driver must refuse it, since such a device
- * can DMA anywhere with untagged requests; loaded with
- * allow_unsafe_no_isolation=1 it binds, warns and taints the kernel
- * (TAINT_USER). What open() then does (SVA on a device whose RID domain
- * is identity) is whatever the kernel does: a verified DMA or a
- * documented errno.
+ * isolation: the test device without IOMMU isolation. The driver must
+ * refuse it, since such a device can DMA anywhere with untagged
+ * requests; loaded with allow_unsafe_no_isolation=1 it binds, warns and
+ * taints the kernel (TAINT_USER). Then open():
  *
- * Usage: identity   (UIO_SVA_KO: the driver's .ko, for the reload)
+ *   identity  - an identity (passthrough) domain (iommu.passthrough=1):
+ *               whatever the kernel does, a verified SVA DMA or a
+ *               documented errno;
+ *   no-iommu  - no IOMMU at all: ENXIO and sva_status no-iommu, without
+ *               calling into the IOMMU core (6.1's bind would oops).
+ *
+ * Usage: isolation identity|no-iommu   (UIO_SVA_KO: the .ko, to reload)
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -32,10 +36,22 @@
 #define DMA_LEN		(256 * 1024ul)
 #define PATTERN		0x1d3a7179deadbeefull
 
+/* What differs between the two ways of lacking isolation. */
+struct mode {
+	const char *name;
+	const char *why;	/* in the driver's refusal and warning lines */
+};
+
+static const struct mode modes[] = {
+	{ "identity", "identity (passthrough)" },
+	{ "no-iommu", "not behind an IOMMU" },
+};
+
 struct ctx {
 	struct ktest t;
 	char bdf[32];
 	const char *ko;
+	const struct mode *mode;
 };
 
 /* The errno values the driver documents for open(), with sva_status. */
@@ -152,22 +168,51 @@ static void case_cmdline(struct ctx *c)
 		     "the last iommu.passthrough= on the command line is 1 (the runner's 0 comes first)");
 }
 
-static void case_group_type(struct ctx *c)
+static void case_no_groups(struct ctx *c)
 {
-	char path[256], link[256] = "", type[64] = "";
+	DIR *d = opendir("/sys/kernel/iommu_groups");
+	struct dirent *e;
+	int groups = 0;
+
+	while (d && (e = readdir(d)))
+		groups += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	ktest_diag("/sys/kernel/iommu_groups: %d groups", groups);
+	ktest_result(&c->t, groups == 0, "the machine has no IOMMU: no IOMMU groups");
+}
+
+/* The type of the device's IOMMU group, "" when it has none. */
+static void group_type(const struct ctx *c, char *type, size_t size)
+{
+	char path[256], link[256] = "";
 	ssize_t n;
 
+	type[0] = 0;
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", c->bdf);
 	n = readlink(path, link, sizeof(link) - 1);
-	if (n > 0) {
-		link[n] = 0;
-		snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%s/type",
-			 strrchr(link, '/') + 1);
-		read_file(path, type, sizeof(type));
-	}
-	ktest_diag("%s: IOMMU group %s, type %s", c->bdf, n > 0 ? link : "none", type);
-	ktest_result(&c->t, !strcmp(type, "identity"),
-		     "the device's IOMMU group has the type identity");
+	if (n <= 0)
+		return;
+	link[n] = 0;
+	snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%s/type",
+		 strrchr(link, '/') + 1);
+	read_file(path, type, size);
+	if (!type[0])
+		snprintf(type, size, "(unreadable)");
+}
+
+static void case_group(struct ctx *c)
+{
+	bool identity = !strcmp(c->mode->name, "identity");
+	char type[64];
+
+	group_type(c, type, sizeof(type));
+	ktest_diag("%s: IOMMU group type '%s'", c->bdf, type);
+	if (identity)
+		ktest_result(&c->t, !strcmp(type, "identity"),
+			     "the device's IOMMU group has the type identity");
+	else
+		ktest_result(&c->t, !type[0], "the device has no IOMMU group");
 }
 
 static void case_refused(struct ctx *c)
@@ -181,7 +226,7 @@ static void case_refused(struct ctx *c)
 	probe = sysfs_write("/sys/bus/pci/drivers_probe", c->bdf);
 	bind = sysfs_write(SVA_DRV "/bind", c->bdf);
 	driver_of(c->bdf, drv, sizeof(drv));
-	logged = klog_find(mark, "identity (passthrough)", line, sizeof(line));
+	logged = klog_find(mark, c->mode->why, line, sizeof(line));
 	ktest_diag("allow_unsafe_no_isolation=%s; driver_override + drivers_probe: %s; bind: %s; driver now '%s'",
 		   param, errname(probe), errname(bind), drv);
 	ktest_diag("%d log lines, the first: %s", logged, line);
@@ -195,7 +240,8 @@ static void case_refused(struct ctx *c)
 		     errname(probe));
 	ktest_result(&c->t, logged == 2 && strstr(line, c->bdf) &&
 		     strstr(line, "allow_unsafe_no_isolation=1"),
-		     "each refused probe logs one line naming the device, \"identity (passthrough)\" and the parameter");
+		     "each refused probe logs one line naming the device, \"%s\" and the parameter",
+		     c->mode->why);
 }
 
 static void case_reload(struct ctx *c)
@@ -232,8 +278,9 @@ static void case_unsafe_bind(struct ctx *c)
 	ktest_result(&c->t, t >= 0 && (t >> TAINT_USER & 1),
 		     "/proc/sys/kernel/tainted has bit 6 (TAINT_USER) set");
 	ktest_result(&c->t, logged == 1 && strstr(line, c->bdf) &&
-		     strstr(line, "identity (passthrough)") && strstr(line, "tainting"),
-		     "one warning line names the device, the identity domain and the taint");
+		     strstr(line, c->mode->why) && strstr(line, "tainting"),
+		     "one warning line names the device, \"%s\" and the taint",
+		     c->mode->why);
 }
 
 /* Fill a malloc() buffer by SVA DMA; true when every byte is right. */
@@ -257,6 +304,27 @@ static bool verified_fill(struct uiosva_dev *dev, uint32_t pasid)
 		   ok ? "every byte right" : "NOT verified");
 	free(buf);
 	return ok;
+}
+
+/* No IOMMU: ENXIO from the driver's own check, one line of advice. */
+static void case_open_no_iommu(struct ctx *c)
+{
+	struct uiosva_dev *dev = NULL;
+	struct uiosva_error err;
+	char status[64] = "", line[512] = "";
+	long long mark = klog_seq();
+	int ret = uiosva_open(NULL, c->bdf, 0, &dev, &err), logged;
+
+	if (!ret)
+		uiosva_close(dev);
+	dev_attr(c->bdf, "sva_status", status, sizeof(status));
+	logged = klog_find(mark, "cannot bind (error -6): the device is not behind an IOMMU",
+			   line, sizeof(line));
+	ktest_diag("open: %s; sva_status %s; %d log lines: %s", errname(ret),
+		   status, logged, line);
+	ktest_result(&c->t, ret == -ENXIO && !strcmp(status, "no-iommu") &&
+		     logged == 1,
+		     "open() fails with ENXIO, sva_status no-iommu, one log line of advice");
 }
 
 static void case_open(struct ctx *c)
@@ -303,12 +371,19 @@ static void case_cleanup(struct ctx *c)
 	ktest_result(&c->t, !unbind && !clear && !rm, "unbind and rmmod are clean");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct ctx c;
 
 	memset(&c, 0, sizeof(c));
 	c.ko = getenv("UIO_SVA_KO");
+	for (size_t i = 0; argc > 1 && i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (!strcmp(argv[1], modes[i].name))
+			c.mode = &modes[i];
+	if (!c.mode) {
+		fprintf(stderr, "usage: isolation identity|no-iommu\n");
+		return 2;
+	}
 	ktest_plan(&c.t, 10);
 	if (td_find(0, c.bdf, sizeof(c.bdf)) || !c.ko ||
 	    access(SVA_DRV, F_OK)) {
@@ -316,12 +391,18 @@ int main(void)
 		return ktest_finish(&c.t);
 	}
 	ktest_diag("device %s, module %s", c.bdf, c.ko);
-	case_cmdline(&c);
-	case_group_type(&c);
+	if (c.mode == &modes[0])
+		case_cmdline(&c);
+	else
+		case_no_groups(&c);
+	case_group(&c);
 	case_refused(&c);
 	case_reload(&c);
 	case_unsafe_bind(&c);
-	case_open(&c);
+	if (c.mode == &modes[0])
+		case_open(&c);
+	else
+		case_open_no_iommu(&c);
 	case_cleanup(&c);
 	return ktest_finish(&c.t);
 }
