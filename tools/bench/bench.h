@@ -62,6 +62,7 @@ struct bench_opts {
 	int irq_iters;			/* interrupts per run and path */
 	int open_iters;			/* open/close per run, same process */
 	int open_fresh;			/* open/close per run, new processes */
+	int open_vfio;			/* VFIO device opens per run and variant */
 	int scale_max;			/* most processes (devices) */
 	int scale_ms;			/* how long each process works */
 	uint64_t scale_len;		/* bytes per DMA in the scale test */

@@ -69,6 +69,7 @@ static void opts_full(struct bench_opts *o)
 	o->irq_iters = 200;
 	o->open_iters = 40;
 	o->open_fresh = 10;
+	o->open_vfio = 3;	/* each costs two FLRs; see README (TCG stall) */
 	o->scale_max = BENCH_MAX_DEVS;
 	o->scale_ms = 3000;
 }
@@ -87,6 +88,7 @@ static void opts_smoke(struct bench_opts *o)
 	o->irq_iters = 30;
 	o->open_iters = 10;
 	o->open_fresh = 3;
+	o->open_vfio = 2;
 	o->scale_max = 2;
 	o->scale_ms = 1000;
 }

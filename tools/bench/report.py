@@ -154,6 +154,7 @@ class Report:
                                                                    i.get("clocksource-end", "?"))),
                      ("Source", meta.source),
                      ("Wall time", meta.wall),
+                     ("Guest boots", meta.attempts),
                      ("Host load average (1 min) during the run", load_summary(meta.load_file))):
             self.w("| %s | %s |" % (k, v))
         self.w()
@@ -401,7 +402,7 @@ def main():
     ap.add_argument("--csv", required=True)
     ap.add_argument("--raw-csv", required=True)
     for opt in ("date", "qemu-version", "accel", "kernel-pkg", "host", "guest", "wall", "mode",
-                "load-file", "source"):
+                "load-file", "source", "attempts"):
         ap.add_argument("--" + opt, default="?")
     meta = ap.parse_args()
     rows, info = parse(meta.raw)

@@ -224,8 +224,8 @@ static int open_run(struct bench *b, int run, bool fail[3])
 	fail[1] |= open_block(&sva, &gen, true, b->opt.open_fresh, run) != 0;
 	vf.bdf = vi.bdf = pr.alt;
 	ret = drv_bind(pr.alt, DRV_VFIO);
-	ret = ret ? ret : open_block(&sva, &vf, false, b->opt.open_fresh, run);
-	ret = ret ? ret : open_block(&sva, &vf, true, b->opt.open_fresh, run);
+	ret = ret ? ret : open_block(&sva, &vf, false, b->opt.open_vfio, run);
+	ret = ret ? ret : open_block(&sva, &vf, true, b->opt.open_vfio, run);
 	ret = ret ? ret : open_block(&sva, &vi, false, b->opt.open_iters, run);
 	ret = ret ? ret : open_block(&sva, &vi, true, b->opt.open_fresh, run);
 	fail[2] |= ret != 0;
