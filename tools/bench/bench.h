@@ -202,6 +202,13 @@ struct sva {
 	struct irq_path irq;
 };
 
+/* One SVA fill: its time and the translation and page requests it took. */
+struct sva_sample {
+	uint64_t ns;
+	uint64_t pri;
+	uint64_t ats;
+};
+
 int sva_open(struct sva *s, const char *bdf);
 void sva_close(struct sva *s);
 
@@ -242,6 +249,10 @@ struct buf {
 
 int buf_get(struct buf *b, uint64_t len, enum buf_kind kind,
 	    enum buf_pages pages);
+
+/* sva.c: one SVA fill of a fresh buffer of @kind and @pages. */
+int sva_fill_sample(struct sva *s, uint64_t len, enum buf_kind kind,
+		    enum buf_pages pages, struct sva_sample *r);
 void buf_put(struct buf *b);
 
 /* ------------------------------------------------------------- sections */

@@ -23,35 +23,9 @@
 
 #include "bench.h"
 
-struct fault_sample {
-	uint64_t ns;
-	uint64_t pri;
-	uint64_t ats;
-};
-
 static const char *pages_name(enum buf_pages pages)
 {
 	return pages == PAGES_4K ? "4k" : "thp";
-}
-
-static int fault_one(struct sva *s, uint64_t len, enum buf_kind kind,
-		     enum buf_pages pages, struct fault_sample *r)
-{
-	struct dma_job job = { .pasid = s->pasid, .len = len, .irq = true };
-	struct dev_stats a, z;
-	struct buf buf;
-	int ret = buf_get(&buf, len, kind, pages);
-
-	if (ret)
-		return ret;
-	job.dst = (uintptr_t)buf.p;
-	td_get_stats(&s->regs, &a);
-	ret = dma_run(&s->regs, &s->irq, &job, &r->ns);
-	td_get_stats(&s->regs, &z);
-	r->pri = z.pri - a.pri;
-	r->ats = z.ats - a.ats;
-	buf_put(&buf);
-	return ret;
 }
 
 #define FAULT_MAX_REPS 7
@@ -73,7 +47,7 @@ struct fault_meds {
 };
 
 /* The run's figures: medians over the repetitions (per pair for ratios). */
-static void fault_medians(const struct fault_sample *f, const struct fault_sample *p,
+static void fault_medians(const struct sva_sample *f, const struct sva_sample *p,
 			  int reps, uint64_t len, struct fault_meds *m)
 {
 	uint64_t v[6][FAULT_MAX_REPS], pf[FAULT_MAX_REPS], pp[FAULT_MAX_REPS];
@@ -125,23 +99,23 @@ static void fault_emit(const char *pg, const char *size, int run,
 
 /* One first-touch / prefaulted pair, the order alternating with @flip. */
 static int fault_rep(struct sva *s, uint64_t len, enum buf_pages pages,
-		     bool flip, struct fault_sample *first,
-		     struct fault_sample *pre)
+		     bool flip, struct sva_sample *first,
+		     struct sva_sample *pre)
 {
 	int ret;
 
 	if (!flip) {
-		ret = fault_one(s, len, BUF_FRESH, pages, first);
-		return ret ? ret : fault_one(s, len, BUF_TOUCHED, pages, pre);
+		ret = sva_fill_sample(s, len, BUF_FRESH, pages, first);
+		return ret ? ret : sva_fill_sample(s, len, BUF_TOUCHED, pages, pre);
 	}
-	ret = fault_one(s, len, BUF_TOUCHED, pages, pre);
-	return ret ? ret : fault_one(s, len, BUF_FRESH, pages, first);
+	ret = sva_fill_sample(s, len, BUF_TOUCHED, pages, pre);
+	return ret ? ret : sva_fill_sample(s, len, BUF_FRESH, pages, first);
 }
 
 static int fault_pair(struct sva *s, uint64_t len, enum buf_pages pages,
 		      int run, int idx)
 {
-	struct fault_sample first[FAULT_MAX_REPS], pre[FAULT_MAX_REPS];
+	struct sva_sample first[FAULT_MAX_REPS], pre[FAULT_MAX_REPS];
 	int i, reps = fault_reps(len, pages), ret = 0;
 	struct fault_meds m;
 	char size[16];
@@ -164,7 +138,7 @@ static int fault_run(struct bench *b, int run, enum buf_pages pages,
 		     const struct size_list *sizes)
 {
 	struct pair pr = pair_for_run(b, run);
-	struct fault_sample wf, wp;
+	struct sva_sample wf, wp;
 	struct sva s;
 	int i, ret = drv_bind(pr.sva, DRV_SVA);
 

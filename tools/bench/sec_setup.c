@@ -35,12 +35,6 @@ struct setup_paths {
 	struct irq_path vfio_irq;
 };
 
-struct sva_sample {
-	uint64_t ns;
-	uint64_t pri;
-	uint64_t ats;
-};
-
 struct vfio_sample {
 	uint64_t map;
 	uint64_t dma;
@@ -50,26 +44,6 @@ struct vfio_sample {
 static const char *kind_name(enum buf_kind kind)
 {
 	return kind == BUF_FRESH ? "fresh" : "touched";
-}
-
-static int setup_sva_one(struct sva *s, uint64_t len, enum buf_kind kind,
-			 struct sva_sample *r)
-{
-	struct dma_job job = { .pasid = s->pasid, .len = len, .irq = true };
-	struct dev_stats a, z;
-	struct buf buf;
-	int ret = buf_get(&buf, len, kind, PAGES_DEFAULT);
-
-	if (ret)
-		return ret;
-	job.dst = (uintptr_t)buf.p;
-	td_get_stats(&s->regs, &a);
-	ret = dma_run(&s->regs, &s->irq, &job, &r->ns);
-	td_get_stats(&s->regs, &z);
-	r->pri = z.pri - a.pri;
-	r->ats = z.ats - a.ats;
-	buf_put(&buf);
-	return ret;
 }
 
 static int setup_vfio_one(struct setup_paths *p, uint64_t len,
@@ -143,11 +117,11 @@ static int setup_rep(struct setup_paths *p, uint64_t len, enum buf_kind kind,
 	int ret;
 
 	if (!flip) {
-		ret = setup_sva_one(&p->sva, len, kind, s);
+		ret = sva_fill_sample(&p->sva, len, kind, PAGES_DEFAULT, s);
 		return ret ? ret : setup_vfio_one(p, len, kind, v);
 	}
 	ret = setup_vfio_one(p, len, kind, v);
-	return ret ? ret : setup_sva_one(&p->sva, len, kind, s);
+	return ret ? ret : sva_fill_sample(&p->sva, len, kind, PAGES_DEFAULT, s);
 }
 
 /* Repetitions for a size: more where a pair is cheap (and noisy). */

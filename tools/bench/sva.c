@@ -122,3 +122,24 @@ void generic_close(struct generic *g)
 		close(g->uio_fd);
 	g->cfg_fd = g->uio_fd = -1;
 }
+
+/* Fill a buffer of @kind and @pages by SVA DMA; 0, or -errno. */
+int sva_fill_sample(struct sva *s, uint64_t len, enum buf_kind kind,
+		    enum buf_pages pages, struct sva_sample *r)
+{
+	struct dma_job job = { .pasid = s->pasid, .len = len, .irq = true };
+	struct dev_stats a, z;
+	struct buf buf;
+	int ret = buf_get(&buf, len, kind, pages);
+
+	if (ret)
+		return ret;
+	job.dst = (uintptr_t)buf.p;
+	td_get_stats(&s->regs, &a);
+	ret = dma_run(&s->regs, &s->irq, &job, &r->ns);
+	td_get_stats(&s->regs, &z);
+	r->pri = z.pri - a.pri;
+	r->ats = z.ats - a.ats;
+	buf_put(&buf);
+	return ret;
+}

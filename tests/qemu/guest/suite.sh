@@ -54,3 +54,13 @@ uio_of() {
 		[ -e "$u" ] && { basename "$u"; return 0; }
 	done
 }
+
+# need_testdev: set BDF to the first uio-sva-testdev; when there is none,
+# or the driver did not load, finish the suite (its missing cases fail).
+need_testdev() {
+	BDF=$(find_dev 1234 5356) || BDF=
+	if [ -z "$BDF" ] || [ "$UIO_SVA_LOAD_RC" != 0 ]; then
+		ktap_print_msg "test device: ${BDF:-none}; insmod exit status: ${UIO_SVA_LOAD_RC:-not loaded}"
+		ktap_finished
+	fi
+}

@@ -19,11 +19,7 @@ ktap_print_header
 ktap_set_plan 7
 ktap_print_msg "kernel $(uname -r), $(uio-sva --version 2>&1)"
 
-BDF=$(find_dev 1234 5356) || BDF=
-if [ -z "$BDF" ] || [ "$UIO_SVA_LOAD_RC" != 0 ]; then
-	ktap_print_msg "test device: ${BDF:-none}; insmod exit status: ${UIO_SVA_LOAD_RC:-not loaded}"
-	ktap_finished
-fi
+need_testdev
 
 cli uio-sva bind "$BDF"
 rc 0 && has "$BDF: bound to uio_pci_sva as uio" && [ "$(driver_of "$BDF")" = uio_pci_sva ]

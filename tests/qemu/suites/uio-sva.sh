@@ -25,11 +25,7 @@ ktap_print_header
 ktap_set_plan 27
 ktap_print_msg "kernel $(uname -r), $(uio-sva --version 2>&1)"
 
-BDF=$(find_dev 1234 5356) || BDF=
-if [ -z "$BDF" ] || [ "$UIO_SVA_LOAD_RC" != 0 ]; then
-	ktap_print_msg "test device: ${BDF:-none}; insmod exit status: ${UIO_SVA_LOAD_RC:-not loaded}"
-	ktap_finished
-fi
+need_testdev
 
 # --- bind and list ------------------------------------------------------
 
