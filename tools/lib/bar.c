@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * bar.c - mapping memory BARs by PCI BAR number. The driver names UIO map
  * K "BARn"; mmap() of /dev/uioX at offset K * page size maps it.

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * internal.h - libuiosva internals shared between its source files.
  * Nothing here is exported from the shared library.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * irq.c - UIO interrupts: write() an s32 1/0 to unmask/mask (irqcontrol),
  * poll() and read() the s32 event count to wait.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * lookup.c - finding a device by PCI address or UIO name: its driver, its
  * uio node, its IDs and its maps, all from sysfs.

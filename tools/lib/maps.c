@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * maps.c - the UIO memory maps and port regions of a device, read from
  * /sys/class/uio/uioX/{maps,portio}. uio_pci_sva names each one "BARn".

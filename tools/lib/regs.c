@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * regs.c - register access: one volatile access of exactly the requested
  * width, with the ordering of the kernel's readl()/writel().

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * sva.c - the driver's SVA attributes (sva_status, pasid, sva_pid,
  * sva_comm) and what its open() errnos mean.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * sysfs.c - building paths below the configured roots and reading the
  * small one-value files of sysfs.

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * uiosva.h - libuiosva, user-space access to PCI devices bound to the
  * uio_pci_sva driver (module uio_pci_generic_sva) with Shared Virtual
