@@ -25,7 +25,13 @@ run_one() { # NAME COMMAND...: append its TAP lines, prefixed with NAME
 }
 
 for t in "$@"; do
-	run_one "$(basename "$t")" "$t"
+	# BUILD_DIR/tests/test_x is "test_x"; BUILD_DIR/sanitize/tests/test_x
+	# (ASan+UBSan) is "sanitize/test_x".
+	case $t in
+	*/sanitize/tests/*) name=sanitize-$(basename "$t") ;;
+	*) name=$(basename "$t") ;;
+	esac
+	run_one "$name" "$t"
 done
 for s in "$here"/check-*.sh; do
 	[ -f "$s" ] && run_one "$(basename "$s" .sh)" sh "$s" "$build"

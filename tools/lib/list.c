@@ -66,7 +66,9 @@ static int read_bdfs(const char *dir, struct bdf_list *l,
 	if (ret)
 		return uiosva__fail(err, UIOSVA_ERR_SYS, -ret, dir,
 				    "out of memory");
-	qsort(l->names, l->count, sizeof(*l->names), cmp_bdf);
+	/* qsort() with a NULL array is undefined even for 0 elements. */
+	if (l->count > 1)
+		qsort(l->names, l->count, sizeof(*l->names), cmp_bdf);
 	return 0;
 }
 
