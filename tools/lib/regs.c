@@ -1,35 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * regs.c - register access: one volatile access of exactly the requested
- * width, with the ordering of the kernel's readl()/writel().
+ * width, with the ordering of the kernel's readl()/writel() (mmio.h).
  */
 #include <errno.h>
 
 #include "internal.h"
-
-/* Earlier memory writes reach the device before the next MMIO write. */
-static inline void io_wmb(void)
-{
-#if defined(__aarch64__)
-	__asm__ __volatile__("dmb oshst" ::: "memory");
-#elif defined(__x86_64__) || defined(__i386__)
-	__asm__ __volatile__("" ::: "memory");
-#else
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-#endif
-}
-
-/* Later memory reads happen after the previous MMIO read. */
-static inline void io_rmb(void)
-{
-#if defined(__aarch64__)
-	__asm__ __volatile__("dmb oshld" ::: "memory");
-#elif defined(__x86_64__) || defined(__i386__)
-	__asm__ __volatile__("" ::: "memory");
-#else
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-#endif
-}
+#include "mmio.h"
 
 static int check_access(struct uiosva_dev *dev, int bar, uint64_t offset,
 			unsigned int width, volatile uint8_t **p)
@@ -71,19 +48,18 @@ int uiosva_read(struct uiosva_dev *dev, int bar, uint64_t offset,
 		return ret;
 	switch (width) {
 	case 1:
-		*value = *(volatile uint8_t *)p;
+		*value = mmio_read8(p);
 		break;
 	case 2:
-		*value = *(volatile uint16_t *)(volatile void *)p;
+		*value = mmio_read16(p);
 		break;
 	case 4:
-		*value = *(volatile uint32_t *)(volatile void *)p;
+		*value = mmio_read32(p);
 		break;
 	default:
-		*value = *(volatile uint64_t *)(volatile void *)p;
+		*value = mmio_read64(p);
 		break;
 	}
-	io_rmb();
 	return 0;
 }
 
@@ -101,19 +77,18 @@ int uiosva_write(struct uiosva_dev *dev, int bar, uint64_t offset,
 		return uiosva__fail(&dev->err, UIOSVA_ERR_ARG, EINVAL, NULL,
 				    "value 0x%llx does not fit in %u bytes",
 				    (unsigned long long)value, width);
-	io_wmb();
 	switch (width) {
 	case 1:
-		*(volatile uint8_t *)p = (uint8_t)value;
+		mmio_write8(p, (uint8_t)value);
 		break;
 	case 2:
-		*(volatile uint16_t *)(volatile void *)p = (uint16_t)value;
+		mmio_write16(p, (uint16_t)value);
 		break;
 	case 4:
-		*(volatile uint32_t *)(volatile void *)p = (uint32_t)value;
+		mmio_write32(p, (uint32_t)value);
 		break;
 	default:
-		*(volatile uint64_t *)(volatile void *)p = value;
+		mmio_write64(p, value);
 		break;
 	}
 	return 0;
