@@ -7,7 +7,9 @@
 #   make KDIR=<headers>      build it against other kernel headers
 #   make load                build the module and tools/, load uio and the module
 #   make modules_install     install it under /lib/modules/<kernel>/updates
-#   make install             modules_install, depmod, and tools/ (PREFIX=/usr/local)
+#   make install             modules_install, depmod, and tools/ (PREFIX=/usr/local);
+#                            with DESTDIR=<root> the module goes under
+#                            <root>/lib/modules and depmod does not run
 #   make check               sparse (C=2), checkpatch --strict, W=1 on the matrix
 #   make test                host unit tests, the kernel matrix and the QEMU suites
 #   make bench               the benchmark (QEMU guest): tools/bench/results.{md,csv}
@@ -21,8 +23,12 @@ all: modules
 modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
+# A DESTDIR staging tree (packaging) gets the module under
+# $(DESTDIR)/lib/modules; the live system's module index is left alone.
 modules_install:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates \
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR) DEPMOD=true) \
+		modules_install
 
 load: modules
 	$(MAKE) -C tools
@@ -31,7 +37,9 @@ load: modules
 	insmod ./$(MODULE).ko
 
 install: modules_install
+ifeq ($(DESTDIR),)
 	depmod -a $$(modinfo -F vermagic ./$(MODULE).ko | cut -d' ' -f1)
+endif
 	$(MAKE) -C tools install
 
 check:
