@@ -70,7 +70,7 @@ static void test_wait(struct uiosva_dev *dev, int peer)
 int main(void)
 {
 	struct uiosva_config cfg;
-	struct uiosva_error err;
+	struct uiosva_error err = UIOSVA_ERROR_INIT;
 	struct uiosva_dev *dev;
 	char path[PATH_MAX];
 	struct fake f;

@@ -66,8 +66,8 @@ static void check_info(const struct uiosva_info *info, const char *how)
 static void test_lookup(struct fake *f)
 {
 	struct uiosva_config cfg = cfg_of(f);
-	struct uiosva_info info;
-	struct uiosva_error err;
+	struct uiosva_info info = UIOSVA_INFO_INIT;
+	struct uiosva_error err = UIOSVA_ERROR_INIT;
 
 	tap_is_int(uiosva_lookup(&cfg, BDF, &info, &err), 0, "lookup by BDF");
 	check_info(&info, "by BDF");
@@ -109,6 +109,41 @@ static void test_lookup(struct fake *f)
 		   "NULL config reads the real /sys (no uio0 here)");
 }
 
+/* Growable structs: a caller that did not set @size is refused, and the
+ * library writes nothing into the struct it cannot size. */
+static void test_struct_sizes(struct fake *f)
+{
+	struct uiosva_config cfg = cfg_of(f);
+	struct uiosva_info info = UIOSVA_INFO_INIT;
+	struct uiosva_error err = UIOSVA_ERROR_INIT;
+	struct uiosva_error unsized;
+	struct uiosva_sva sva;
+	struct uiosva_dev *dev = NULL;
+
+	tap_ok(err.size == sizeof(err) && info.size == sizeof(info),
+	       "UIOSVA_ERROR_INIT and UIOSVA_INFO_INIT set the size");
+	memset(&unsized, 0x5a, sizeof(unsized));
+	unsized.size = 16;
+	tap_is_int(uiosva_open(&cfg, BDF, 0, &dev, &unsized), -EINVAL,
+		   "open: err.size too small: EINVAL");
+	tap_ok(unsized.errnum == 0x5a5a5a5a && !dev,
+	       "open: a struct too small is not written");
+	tap_is_int(uiosva_lookup(&cfg, BDF, &info, &unsized), -EINVAL,
+		   "lookup: err.size too small: EINVAL");
+	tap_is_int(uiosva_list(&cfg, NULL, NULL, &unsized), -EINVAL,
+		   "list: err.size too small: EINVAL");
+	tap_is_int(uiosva_read_sva(&cfg, BDF, &sva, &unsized), -EINVAL,
+		   "read_sva: err.size too small: EINVAL");
+	info.size = 0;
+	tap_is_int(uiosva_lookup(&cfg, BDF, &info, &err), -EINVAL,
+		   "lookup: info.size 0: EINVAL");
+	tap_contains(err.msg, "UIOSVA_INFO_INIT", "... says to use UIOSVA_INFO_INIT");
+	info.size = sizeof(info) + 64; /* a caller built against a later header */
+	tap_is_int(uiosva_lookup(&cfg, BDF, &info, &err), 0,
+		   "lookup: a larger info.size is fine");
+	tap_ok(info.size == sizeof(info) + 64, "... and is kept");
+}
+
 static int collect(const struct uiosva_info *info, void *arg)
 {
 	char *buf = arg;
@@ -128,7 +163,7 @@ static int stop_at_first(const struct uiosva_info *info, void *arg)
 static void test_list(struct fake *f)
 {
 	struct uiosva_config cfg = cfg_of(f);
-	struct uiosva_error err;
+	struct uiosva_error err = UIOSVA_ERROR_INIT;
 	char buf[256] = "";
 
 	tap_is_int(uiosva_list(&cfg, collect, buf, &err), 0, "list");
@@ -142,7 +177,7 @@ static void test_list(struct fake *f)
 static void test_list_no_driver(void)
 {
 	struct uiosva_config cfg;
-	struct uiosva_error err;
+	struct uiosva_error err = UIOSVA_ERROR_INIT;
 	struct fake f;
 
 	if (fake_init(&f))
@@ -160,7 +195,7 @@ static void test_sva(struct fake *f)
 {
 	struct uiosva_config cfg = cfg_of(f);
 	struct uiosva_sva sva;
-	struct uiosva_error err;
+	struct uiosva_error err = UIOSVA_ERROR_INIT;
 
 	tap_is_int(uiosva_read_sva(&cfg, BDF, &sva, &err), 0, "read sva");
 	tap_ok(sva.state == UIOSVA_SVA_READY && sva.pasid == UIOSVA_NO_PASID &&
@@ -229,7 +264,7 @@ static void test_open_errors(struct fake *f)
 	static const int errs[] = { EBUSY, EOPNOTSUPP, ENODEV, ENXIO,
 				    EPROTONOSUPPORT, ENOSPC, EACCES };
 	struct uiosva_config cfg = cfg_of(f);
-	struct uiosva_error err;
+	struct uiosva_error err = UIOSVA_ERROR_INIT;
 	struct uiosva_dev *dev = (void *)1;
 	size_t i;
 
@@ -364,7 +399,7 @@ static void test_registers(struct fake *f, struct uiosva_dev *dev)
 static void test_open(struct fake *f)
 {
 	struct uiosva_config cfg = cfg_of(f);
-	struct uiosva_error err;
+	struct uiosva_error err = UIOSVA_ERROR_INIT;
 	struct uiosva_dev *dev = NULL;
 
 	if (!tap_is_int(uiosva_open(&cfg, "uio0", 0, &dev, &err), 0, "open"))
@@ -386,7 +421,7 @@ static void test_page_offset(struct fake *f)
 {
 	static const struct fake_map m = { "BAR0", 0xfe000100, 0x100, 0x100 };
 	struct uiosva_config cfg = cfg_of(f);
-	struct uiosva_error err;
+	struct uiosva_error err = UIOSVA_ERROR_INIT;
 	struct uiosva_dev *dev;
 	void *p;
 
@@ -436,6 +471,7 @@ int main(void)
 		return tap_done();
 	}
 	test_lookup(&f);
+	test_struct_sizes(&f);
 	test_list(&f);
 	test_sva(&f);
 	test_open_errors(&f);

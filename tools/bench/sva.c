@@ -19,7 +19,7 @@
 /* Open @bdf (bound to uio_pci_sva): bind, PASID, BAR0, interrupt on. */
 int sva_open(struct sva *s, const char *bdf)
 {
-	struct uiosva_error err;
+	struct uiosva_error err = UIOSVA_ERROR_INIT;
 	uint64_t size;
 	void *bar;
 	int ret;

@@ -66,6 +66,8 @@ int uiosva_open(const struct uiosva_config *cfg, const char *name,
 	struct uiosva_dev *dev;
 	int ret;
 
+	if (!uiosva__err_usable(err))
+		return -EINVAL;
 	uiosva__clear(err);
 	if (!devp)
 		return uiosva__fail(err, UIOSVA_ERR_ARG, EINVAL, NULL,
@@ -79,6 +81,8 @@ int uiosva_open(const struct uiosva_config *cfg, const char *name,
 		return uiosva__fail(err, UIOSVA_ERR_SYS, ENOMEM, NULL,
 				    "out of memory");
 	dev->fd = -1;
+	dev->err.size = sizeof(dev->err);
+	dev->info.size = sizeof(dev->info);
 	ret = uiosva_lookup(cfg, name, &dev->info, err);
 	if (!ret)
 		ret = init_paths(dev, cfg, err);

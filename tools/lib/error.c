@@ -8,6 +8,12 @@
 
 #include "internal.h"
 
+/* @err is NULL or declares at least the 1.0 layout (public entry points). */
+bool uiosva__err_usable(const struct uiosva_error *err)
+{
+	return !err || err->size >= UIOSVA__ERROR_SIZE_1_0;
+}
+
 void uiosva__clear(struct uiosva_error *err)
 {
 	if (!err)

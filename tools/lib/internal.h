@@ -8,10 +8,21 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "uiosva.h"
 
 #define UIOSVA_VERSION_STRING "1.0.0"
+
+/*
+ * The smallest @size a caller may pass: the 1.0 layouts. Members added
+ * later are written only when the caller's @size covers them.
+ */
+#define UIOSVA__ERROR_SIZE_1_0 \
+	(offsetof(struct uiosva_error, msg) + UIOSVA_MSG_MAX)
+#define UIOSVA__INFO_SIZE_1_0 \
+	(offsetof(struct uiosva_info, ports) + \
+	 UIOSVA_MAX_PORTS * sizeof(struct uiosva_port))
 
 /* One mmap()ed BAR. */
 struct uiosva__bar {
@@ -33,6 +44,7 @@ struct uiosva_dev {
 };
 
 /* error.c */
+bool uiosva__err_usable(const struct uiosva_error *err);
 void uiosva__clear(struct uiosva_error *err);
 int uiosva__fail(struct uiosva_error *err, enum uiosva_errkind kind,
 		 int errnum, const char *path, const char *fmt, ...)

@@ -91,6 +91,8 @@ int uiosva_list(const struct uiosva_config *cfg, uiosva_list_fn fn, void *arg,
 	size_t i;
 	int ret;
 
+	if (!uiosva__err_usable(err))
+		return -EINVAL;
 	uiosva__clear(err);
 	ret = uiosva__path(dir, sizeof(dir), err,
 			   "%s/bus/pci/drivers/" UIOSVA_DRIVER,
@@ -101,6 +103,8 @@ int uiosva_list(const struct uiosva_config *cfg, uiosva_list_fn fn, void *arg,
 	if (!ret && !info)
 		ret = uiosva__fail(err, UIOSVA_ERR_SYS, ENOMEM, NULL,
 				   "out of memory");
+	if (info)
+		info->size = sizeof(*info);
 	for (i = 0; !ret && i < l.count; i++) {
 		/* A device unbound meanwhile is skipped, not an error. */
 		if (uiosva__resolve(cfg, l.names[i], info, NULL))

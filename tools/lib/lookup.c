@@ -189,9 +189,12 @@ int uiosva__resolve(const struct uiosva_config *cfg, const char *name,
 	const char *sysfs = uiosva__sysfs_root(cfg);
 	char uio[UIOSVA_NAME_MAX];
 	char path[UIOSVA_PATH_MAX];
+	size_t size = info->size;
 	int ret;
 
-	memset(info, 0, sizeof(*info));
+	/* Members beyond the caller's @size are not the caller's memory. */
+	memset(info, 0, size < sizeof(*info) ? size : sizeof(*info));
+	info->size = size;
 	uiosva__clear(err);
 	if (!name || !*name)
 		return uiosva__fail(err, UIOSVA_ERR_ARG, EINVAL, NULL,
@@ -225,6 +228,13 @@ int uiosva_lookup(const struct uiosva_config *cfg, const char *name,
 {
 	int ret;
 
+	if (!uiosva__err_usable(err))
+		return -EINVAL;
+	if (!info || info->size < UIOSVA__INFO_SIZE_1_0)
+		return uiosva__fail(err, UIOSVA_ERR_ARG, EINVAL, NULL,
+				    "uiosva_lookup: info->size is %zu; set it "
+				    "with UIOSVA_INFO_INIT",
+				    info ? info->size : (size_t)0);
 	ret = uiosva__resolve(cfg, name, info, err);
 	if (ret)
 		return ret;

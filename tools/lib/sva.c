@@ -96,7 +96,7 @@ static int read_attr(const char *devdir, const char *attr, char *buf,
 		     size_t size)
 {
 	char path[UIOSVA_PATH_MAX];
-	struct uiosva_error e;
+	struct uiosva_error e = UIOSVA_ERROR_INIT;
 	int ret;
 
 	buf[0] = '\0';
@@ -144,6 +144,8 @@ int uiosva_read_sva(const struct uiosva_config *cfg, const char *bdf,
 	char path[UIOSVA_PATH_MAX];
 	int ret;
 
+	if (!uiosva__err_usable(err))
+		return -EINVAL;
 	uiosva__clear(err);
 	memset(sva, 0, sizeof(*sva));
 	sva->pasid = UIOSVA_NO_PASID;

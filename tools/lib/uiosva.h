@@ -97,6 +97,11 @@ enum uiosva_errkind {
 
 /**
  * struct uiosva_error - the last failure, with its path and errno.
+ * @size: set by the caller to sizeof(struct uiosva_error), as
+ *	UIOSVA_ERROR_INIT does; the library writes only the members that fit
+ *	in @size, so that later versions can add members at the end without
+ *	a new soname. A function given a @size smaller than the 1.0 layout
+ *	fails with -EINVAL and leaves the struct alone.
  * @errnum: positive errno value, 0 when there was no error.
  * @kind: an enum uiosva_errkind.
  * @path: the file the failing call worked on, "" when none.
@@ -104,11 +109,15 @@ enum uiosva_errkind {
  *	"open /dev/uio0: Device or resource busy".
  */
 struct uiosva_error {
+	size_t size;
 	int errnum;
 	enum uiosva_errkind kind;
 	char path[UIOSVA_PATH_MAX];
 	char msg[UIOSVA_MSG_MAX];
 };
+
+/** UIOSVA_ERROR_INIT - initialiser of a struct uiosva_error. */
+#define UIOSVA_ERROR_INIT { .size = sizeof(struct uiosva_error) }
 
 /**
  * struct uiosva_map - one UIO memory map, i.e. one memory BAR.
@@ -149,6 +158,9 @@ struct uiosva_port {
 
 /**
  * struct uiosva_info - what sysfs says about a PCI device.
+ * @size: set by the caller to sizeof(struct uiosva_info) (UIOSVA_INFO_INIT)
+ *	before uiosva_lookup(); growable like struct uiosva_error. The
+ *	library sets it in the structs it hands out.
  * @bdf: the PCI address, "DDDD:BB:DD.F".
  * @uio: the UIO device name, e.g. "uio0"; "" when the device has none.
  * @uio_name: the content of /sys/class/uio/uioX/name; "" when none.
@@ -161,6 +173,7 @@ struct uiosva_port {
  * @ports: port regions in UIO order.
  */
 struct uiosva_info {
+	size_t size;
 	char bdf[UIOSVA_BDF_MAX];
 	char uio[UIOSVA_NAME_MAX];
 	char uio_name[UIOSVA_NAME_MAX];
@@ -172,6 +185,9 @@ struct uiosva_info {
 	int nports;
 	struct uiosva_port ports[UIOSVA_MAX_PORTS];
 };
+
+/** UIOSVA_INFO_INIT - initialiser of a struct uiosva_info. */
+#define UIOSVA_INFO_INIT { .size = sizeof(struct uiosva_info) }
 
 /**
  * enum uiosva_sva_state - the keywords of the sva_status attribute.

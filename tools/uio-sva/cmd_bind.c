@@ -166,7 +166,7 @@ static int check_device(struct cli *cli, struct bind_args *a)
 static void report_bound(struct cli *cli, const char *bdf,
 			 const struct bind_record *rec)
 {
-	struct uiosva_info info;
+	struct uiosva_info info = UIOSVA_INFO_INIT;
 	struct uiosva_sva sva;
 	char node[UIOSVA_PATH_MAX];
 

@@ -129,9 +129,10 @@ static int get_pasid(struct dma_session *s)
 
 static int open_device(struct dma_session *s)
 {
-	struct uiosva_error err;
+	struct uiosva_error err = UIOSVA_ERROR_INIT;
 	int rc;
 
+	s->info.size = sizeof(s->info);
 	if (uiosva_lookup(&s->cli->cfg, s->o.dev, &s->info, &err))
 		return advise_lookup(s->cli, s->o.dev, &s->info, &err);
 	rc = dma_load_profile(s->cli, &s->o, &s->info, &s->prof);

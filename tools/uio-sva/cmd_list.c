@@ -79,7 +79,7 @@ static int print_device(const struct uiosva_info *info, void *arg)
 static int list_all(struct cli *cli)
 {
 	struct list_ctx lc = { cli, 0 };
-	struct uiosva_error err;
+	struct uiosva_error err = UIOSVA_ERROR_INIT;
 	int ret;
 
 	ret = uiosva_list(&cli->cfg, print_device, &lc, &err);
@@ -104,8 +104,8 @@ static int list_all(struct cli *cli)
 static int list_one(struct cli *cli, const char *name)
 {
 	struct list_ctx lc = { cli, 0 };
-	struct uiosva_info info;
-	struct uiosva_error err;
+	struct uiosva_info info = UIOSVA_INFO_INIT;
+	struct uiosva_error err = UIOSVA_ERROR_INIT;
 
 	if (uiosva_lookup(&cli->cfg, name, &info, &err))
 		return advise_lookup(cli, name, &info, &err);

@@ -319,7 +319,7 @@ static void case_bad_bind(struct ctx *c, enum kind k)
 /* open() of /dev/uioX: -errno, and the fd closed again. */
 static int open_node(const char *bdf)
 {
-	struct uiosva_info info;
+	struct uiosva_info info = UIOSVA_INFO_INIT;
 	char path[128];
 	int fd;
 
@@ -365,7 +365,7 @@ static void case_dma_after(struct ctx *c)
 {
 	struct td_job job = { .op = TD_OP_FILL, .len = DMA_LEN,
 			      .pattern = PATTERN, .timeout_ms = 60000 };
-	struct uiosva_error err;
+	struct uiosva_error err = UIOSVA_ERROR_INIT;
 	unsigned char *buf = malloc(DMA_LEN);
 	size_t i, bad = DMA_LEN;
 	bool ok = false;
@@ -411,7 +411,7 @@ static void run_uio_cases(struct ctx *c)
 {
 	static const char *const attrs[] = { "pasid", "sva_status", "sva_pid",
 					     "sva_comm" };
-	struct uiosva_error err;
+	struct uiosva_error err = UIOSVA_ERROR_INIT;
 	size_t i;
 
 	if (uiosva_open(NULL, c->bdf[GOOD], 0, &c->dev, &err)) {

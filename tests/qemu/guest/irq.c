@@ -429,7 +429,7 @@ static int ncases(enum irq_mode m)
 
 static int setup(struct dctx *d)
 {
-	struct uiosva_error err;
+	struct uiosva_error err = UIOSVA_ERROR_INIT;
 	int ret = sva_bind_dev(d->bdf);
 
 	if (ret) {

@@ -310,7 +310,7 @@ static bool verified_fill(struct uiosva_dev *dev, uint32_t pasid)
 static void case_open_no_iommu(struct ctx *c)
 {
 	struct uiosva_dev *dev = NULL;
-	struct uiosva_error err;
+	struct uiosva_error err = UIOSVA_ERROR_INIT;
 	char status[64] = "", line[512] = "";
 	long long mark = klog_seq();
 	int ret = uiosva_open(NULL, c->bdf, 0, &dev, &err), logged;
@@ -330,7 +330,7 @@ static void case_open_no_iommu(struct ctx *c)
 static void case_open(struct ctx *c)
 {
 	struct uiosva_dev *dev = NULL;
-	struct uiosva_error err;
+	struct uiosva_error err = UIOSVA_ERROR_INIT;
 	char status[64] = "";
 	uint32_t pasid = 0;
 	bool ok = false;

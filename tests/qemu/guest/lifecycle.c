@@ -53,8 +53,8 @@ struct peer {
 
 static int find_uio(struct ctx *c)
 {
-	struct uiosva_info info;
-	struct uiosva_error err;
+	struct uiosva_info info = UIOSVA_INFO_INIT;
+	struct uiosva_error err = UIOSVA_ERROR_INIT;
 
 	if (uiosva_lookup(NULL, c->bdf, &info, &err)) {
 		ktest_diag("%s", err.msg);
@@ -120,7 +120,7 @@ static int bus_master(const char *bdf)
 static bool verified_dma(struct ctx *c, const char *what)
 {
 	struct uiosva_dev *dev;
-	struct uiosva_error err;
+	struct uiosva_error err = UIOSVA_ERROR_INIT;
 	struct td_job job = { .op = TD_OP_FILL, .len = 256 << 10,
 			      .pattern = PATTERN, .timeout_ms = 120000 };
 	unsigned char *buf = malloc(job.len);
@@ -276,7 +276,7 @@ static void case_ebusy(struct ctx *c)
 static int fork_grandchild(struct ctx *c, int report)
 {
 	struct uiosva_dev *dev;
-	struct uiosva_error err;
+	struct uiosva_error err = UIOSVA_ERROR_INIT;
 	struct td_job job = { .op = TD_OP_FILL, .len = PAGE,
 			      .pattern = PATTERN, .timeout_ms = 60000 };
 	unsigned char *buf = aligned_alloc(PAGE, PAGE);
@@ -367,7 +367,7 @@ static char probe_bar(volatile uint32_t *bar)
  */
 static int start_long_dma(struct ctx *c, struct uiosva_dev **dev)
 {
-	struct uiosva_error err;
+	struct uiosva_error err = UIOSVA_ERROR_INIT;
 	struct td_job job = { .op = TD_OP_FILL, .len = LONG_DMA,
 			      .pattern = PATTERN };
 	void *buf = mmap(NULL, LONG_DMA, PROT_READ | PROT_WRITE,
@@ -428,7 +428,7 @@ static int start_busy(struct ctx *c, struct peer *p)
 static bool last_op_stopped(struct ctx *c, uint32_t *status, uint32_t *error)
 {
 	struct uiosva_dev *dev;
-	struct uiosva_error err;
+	struct uiosva_error err = UIOSVA_ERROR_INIT;
 
 	if (uiosva_open(NULL, c->bdf, 0, &dev, &err)) {
 		ktest_diag("open: %s", err.msg);

@@ -175,7 +175,7 @@ static void case_loaded(struct ctx *c)
 
 static void case_bind(struct ctx *c)
 {
-	struct uiosva_info info;
+	struct uiosva_info info = UIOSVA_INFO_INIT;
 	int ret = sva_bind_dev(c->bdf), look = -1;
 
 	if (!ret)

@@ -425,7 +425,7 @@ static void case_close(struct ctx *c)
 
 static int setup(struct ctx *c, int argc, char **argv)
 {
-	struct uiosva_error err;
+	struct uiosva_error err = UIOSVA_ERROR_INIT;
 	int ret;
 
 	if (argc > 1)

@@ -20,7 +20,7 @@
 int main(int argc, char **argv)
 {
 	struct uiosva_dev *dev;
-	struct uiosva_error err;
+	struct uiosva_error err = UIOSVA_ERROR_INIT;
 	uint32_t pasid = 0;
 	sigset_t set;
 	int sig = 0;
