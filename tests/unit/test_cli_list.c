@@ -140,6 +140,29 @@ static void test_profile_cmd(struct tsys *t)
 	       strstr(r.err, "bad.profile:2: unknown key 'foo'") &&
 	       strstr(r.err, "problems in"), "bad profile: 2, line numbers");
 	run_free(&r);
+	fake_write(t->f, "clash.profile",
+		   "bar = 0\nregister pasid = 0x10 32\n"
+		   "register len = 0x28 64\nregister op = 0x38 32\n"
+		   "register doorbell = 0x3c 32\nregister status = 0x40 32\n"
+		   "register dst = 0x20 64\nregister pattern = 0x2c 32\n"
+		   "op fill = 1\nop copy = 1\nregister src = 0x50 64\n"
+		   "status done = 2\nstatus busy = 2\nstatus error = 4\n");
+	{
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "%s/clash.profile", t->f->root);
+		r = cli_run(t, "profile", path, (char *)NULL);
+	}
+	tap_ok(r.rc == 2 &&
+	       strstr(r.err, "clash.profile:8: register pattern overlaps "
+		      "register len (line 3)") &&
+	       strstr(r.err, "clash.profile:10: ops fill and copy have the "
+		      "same code 0x1 (line 9)") &&
+	       strstr(r.err, "clash.profile:13: status busy and done share"),
+	       "contradicting profile: 2, each with its line");
+	if (r.rc != 2)
+		tap_diag("%s", r.err);
+	run_free(&r);
 	r = cli_run(t, "profile", (char *)NULL);
 	tap_is_int(r.rc, 2, "profile without a file: 2");
 	run_free(&r);

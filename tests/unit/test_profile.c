@@ -174,6 +174,28 @@ static void test_bad_lines(void)
 	    "t.profile:14: irq_enable_value 0x100 does not fit");
 }
 
+/* Lines that are each valid but contradict another line. */
+static void test_contradictions(void)
+{
+	bad("register src = 0x20 64\n", "t.profile:13: register src overlaps "
+	    "register dst (line 4)");
+	bad("register ctrl = 0x2c 32\n", "t.profile:13: register ctrl "
+	    "overlaps register len (line 5)");
+	bad("register irq_status = 0x47 8\n", "t.profile:13: register "
+	    "irq_status overlaps register status (line 9)");
+	bad("register src = 0x18 64\nop copy = 1\n", "t.profile:14: ops fill "
+	    "and copy have the same code 0x1 (line 12)");
+	bad("status busy = 2\n", "t.profile:13: status busy and done share "
+	    "the bits 0x2 (line 10)");
+	bad("status busy = 0xc\n", "t.profile:13: status busy and error "
+	    "share the bits 0x4 (line 11)");
+	good("register src = 0x18 64\nregister ctrl = 0x64 32\n"
+	     "register id = 0x0 8\nregister version = 0x1 8\n",
+	     "adjacent registers do not overlap");
+	good("register src = 0x18 64\nop copy = 2\nstatus busy = 1\n",
+	     "distinct op codes and status bits");
+}
+
 static void test_missing(void)
 {
 	struct prof_msgs m = { NULL, 0, 0, 0 };
@@ -242,6 +264,7 @@ int main(void)
 	test_defaults();
 	test_good_variants();
 	test_bad_lines();
+	test_contradictions();
 	test_missing();
 	test_files();
 	test_long_line();

@@ -629,6 +629,60 @@ static void check_values(struct ctx *c)
 	}
 }
 
+/* Report a contradiction between lines @a and @b at the later one. */
+static int later(struct ctx *c, int a, int b)
+{
+	c->line = a > b ? a : b;
+	return a > b ? b : a;
+}
+
+/* Registers that share bytes, two ops with one code, status masks that
+ * share bits: each would make the device do or mean something else. */
+static void check_conflicts(struct ctx *c)
+{
+	const struct profile *p = c->p;
+	int i, j, first;
+
+	for (i = 0; i < REG_COUNT; i++) {
+		const struct prof_regdef *a = &p->regs[i];
+
+		for (j = i + 1; a->line && j < REG_COUNT; j++) {
+			const struct prof_regdef *b = &p->regs[j];
+
+			if (!b->line || a->offset >= b->offset + b->width ||
+			    b->offset >= a->offset + a->width)
+				continue;
+			first = later(c, a->line, b->line);
+			complain(c, "register %s overlaps register %s "
+				 "(line %d)", reg_names[a->line > b->line ? i : j],
+				 reg_names[a->line > b->line ? j : i], first);
+		}
+	}
+	for (i = 0; i < OP_COUNT; i++)
+		for (j = i + 1; p->ops[i].line && j < OP_COUNT; j++) {
+			if (!p->ops[j].line ||
+			    p->ops[i].value != p->ops[j].value)
+				continue;
+			first = later(c, p->ops[i].line, p->ops[j].line);
+			complain(c, "ops %s and %s have the same code 0x%llx "
+				 "(line %d)", op_names[i], op_names[j],
+				 (unsigned long long)p->ops[i].value, first);
+		}
+	for (i = 0; i < ST_COUNT; i++)
+		for (j = i + 1; p->status[i].line && j < ST_COUNT; j++) {
+			uint64_t both = p->status[i].value & p->status[j].value;
+
+			if (!p->status[j].line || !both)
+				continue;
+			first = later(c, p->status[i].line, p->status[j].line);
+			complain(c, "status %s and %s share the bits 0x%llx "
+				 "(line %d): a status could not tell them apart",
+				 status_names[i], status_names[j],
+				 (unsigned long long)both, first);
+		}
+	c->line = 0;
+}
+
 static void set_defaults(struct profile *p)
 {
 	if (!p->pasid_bits.line)
@@ -675,6 +729,7 @@ int profile_parse(const char *text, const char *file, struct profile *p,
 	check_required(&c);
 	check_ops(&c);
 	check_values(&c);
+	check_conflicts(&c);
 	set_defaults(p);
 	return c.msgs->count;
 }
