@@ -93,7 +93,6 @@ static void test_parser(void)
 	const char *arg = NULL;
 
 	opt_init(&p, 10, argv, defs);
-	p.next = 1;
 	tap_ok(opt_next(&p, &arg) == OPT_POSITIONAL && !strcmp(arg, "dev0"),
 	       "positional argument");
 	tap_ok(opt_next(&p, &arg) == 1 && !strcmp(arg, "4K"), "--opt=value");
@@ -106,6 +105,38 @@ static void test_parser(void)
 	tap_is_int(opt_next(&p, &arg), OPT_END, "end");
 }
 
+/* getopt_long: combined short options, and a fresh parse each time. */
+static void test_combined(void)
+{
+	char *argv[] = { "x", "-qs8K", "--si", "1M", NULL };
+	struct optparser p;
+	const char *arg = NULL;
+
+	opt_init(&p, 4, argv, defs);
+	tap_is_int(opt_next(&p, &arg), 2, "-qs8K: -q");
+	tap_ok(opt_next(&p, &arg) == 1 && !strcmp(arg, "8K"), "-qs8K: -s 8K");
+	tap_ok(opt_next(&p, &arg) == 1 && !strcmp(arg, "1M"),
+	       "--si: unambiguous abbreviation of --size");
+	tap_is_int(opt_next(&p, &arg), OPT_END, "combined: end");
+}
+
+static void test_reset(void)
+{
+	char *a1[] = { "x", "-s", NULL };
+	char *a2[] = { "y", "-q", "pos", NULL };
+	struct optparser p;
+	const char *arg = NULL;
+
+	opt_init(&p, 2, a1, defs);
+	tap_is_int(opt_next(&p, &arg), OPT_ERROR, "-s without a value");
+	tap_contains(p.msg, "option -s needs a value", "... says so");
+	opt_init(&p, 3, a2, defs);
+	tap_is_int(opt_next(&p, &arg), 2, "after a reset: -q");
+	tap_ok(opt_next(&p, &arg) == OPT_POSITIONAL && !strcmp(arg, "pos") &&
+	       p.next == 3, "after a reset: positional, next 3");
+	tap_is_int(opt_next(&p, &arg), OPT_END, "after a reset: end");
+}
+
 static void expect_error(char *opt, const char *msg)
 {
 	char *argv[] = { "x", opt, NULL };
@@ -113,7 +144,6 @@ static void expect_error(char *opt, const char *msg)
 	const char *arg;
 
 	opt_init(&p, 2, argv, defs);
-	p.next = 1;
 	tap_ok(opt_next(&p, &arg) == OPT_ERROR && strstr(p.msg, msg),
 	       "%s: \"%s\"", opt, p.msg);
 }
@@ -128,6 +158,7 @@ int main(void)
 	expect_error("-x", "unknown option -x");
 	expect_error("--size", "needs a value");
 	expect_error("--quiet=1", "takes no value");
-	expect_error("-qq", "combined short options");
+	test_combined();
+	test_reset();
 	return tap_done();
 }

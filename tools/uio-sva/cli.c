@@ -124,7 +124,6 @@ int cli_main(struct cli *cli, int argc, char **argv)
 	int id;
 
 	opt_init(&p, argc, argv, defs);
-	p.next = 1;
 	while ((id = opt_next(&p, &arg)) != OPT_END) {
 		if (id == OPT_ERROR)
 			return cli_usage_error(cli, NULL, "%s", p.msg);

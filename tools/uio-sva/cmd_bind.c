@@ -273,7 +273,6 @@ static int parse_bind(struct cli *cli, int argc, char **argv,
 
 	memset(a, 0, sizeof(*a));
 	opt_init(&p, argc, argv, defs);
-	p.next = 1;
 	while ((id = opt_next(&p, &arg)) != OPT_END) {
 		if (id == OPT_ERROR)
 			return cli_usage_error(cli, cmd, "%s", p.msg);

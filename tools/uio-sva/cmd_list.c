@@ -123,7 +123,6 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 	const char *arg;
 
 	opt_init(&p, argc, argv, defs);
-	p.next = 1;
 	while ((id = opt_next(&p, &arg)) != OPT_END) {
 		if (id == OPT_ERROR)
 			return cli_usage_error(cli, "list", "%s", p.msg);

@@ -68,7 +68,6 @@ int cmd_profile(struct cli *cli, int argc, char **argv)
 	int id, rc = RC_OK;
 
 	opt_init(&p, argc, argv, defs);
-	p.next = 1;
 	while ((id = opt_next(&p, &arg)) != OPT_END) {
 		if (id == OPT_ERROR)
 			return cli_usage_error(cli, "profile", "%s", p.msg);

@@ -180,7 +180,6 @@ int dma_parse_opts(struct cli *cli, int argc, char **argv,
 
 	set_defaults(o);
 	opt_init(&p, argc, argv, dma_defs);
-	p.next = 1;
 	while ((id = opt_next(&p, &arg)) != OPT_END) {
 		if (id == OPT_ERROR)
 			return cli_usage_error(cli, "dma", "%s", p.msg);

@@ -4,32 +4,52 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "opts.h"
 
+/*
+ * Options go through getopt_long(3) in RETURN_IN_ORDER mode ("-" first:
+ * a positional argument comes back as 1, in place), with ":" so that a
+ * missing value is told apart from an unknown option. Long options return
+ * OPT_VAL_BASE + id so that ids cannot collide with 1 or a short option's
+ * character. opt_init() resets getopt (optind = 0) for each command line.
+ */
+#define OPT_VAL_BASE 256
+
 void opt_init(struct optparser *p, int argc, char **argv,
 	      const struct optdef *defs)
 {
+	const struct optdef *d;
+	size_t n = 0, k = 0;
+
 	memset(p, 0, sizeof(*p));
 	p->argc = argc;
 	p->argv = argv;
 	p->defs = defs;
+	p->next = 1;
+	p->shortopts[k++] = '-';
+	p->shortopts[k++] = ':';
+	for (d = defs; d->id && n < OPT_MAX_DEFS; d++) {
+		if (d->name)
+			p->longopts[n++] = (struct option){
+				d->name, d->has_arg ? required_argument :
+						      no_argument,
+				NULL, OPT_VAL_BASE + d->id };
+		if (d->short_name && k + 3 < sizeof(p->shortopts)) {
+			p->shortopts[k++] = d->short_name;
+			if (d->has_arg)
+				p->shortopts[k++] = ':';
+		}
+	}
+	optind = 0;
+	opterr = 0;
 }
 
-static const struct optdef *find_long(const struct optdef *d, const char *s,
-				      size_t len)
-{
-	for (; d->id; d++)
-		if (d->name && strlen(d->name) == len &&
-		    !strncmp(d->name, s, len))
-			return d;
-	return NULL;
-}
-
-static const struct optdef *find_short(const struct optdef *d, char c)
+static const struct optdef *find_short(const struct optdef *d, int c)
 {
 	for (; d->id; d++)
 		if (d->short_name && d->short_name == c)
@@ -37,83 +57,57 @@ static const struct optdef *find_short(const struct optdef *d, char c)
 	return NULL;
 }
 
-/* The value of an option: "--opt=value", "-oVALUE" or the next argument. */
-static int take_value(struct optparser *p, const struct optdef *d,
-		      const char *inline_value, const char *shown,
-		      const char **arg)
+/* What getopt_long() refused, as a message: the argument it stopped at
+ * is argv[optind - 1]. */
+static int opt_error(struct optparser *p, int ret)
 {
-	if (!d->has_arg) {
-		if (inline_value) {
-			snprintf(p->msg, sizeof(p->msg),
-				 "option %s takes no value", shown);
-			return OPT_ERROR;
-		}
-		*arg = NULL;
-		return d->id;
-	}
-	if (inline_value) {
-		*arg = inline_value;
-		return d->id;
-	}
-	if (p->next >= p->argc) {
-		snprintf(p->msg, sizeof(p->msg), "option %s needs a value",
-			 shown);
-		return OPT_ERROR;
-	}
-	*arg = p->argv[p->next++];
-	return d->id;
-}
+	const char *s = optind > 0 && optind <= p->argc ?
+		p->argv[optind - 1] : "";
+	bool is_long = !strncmp(s, "--", 2);
+	int len = (int)strcspn(s, "=");
 
-static int long_option(struct optparser *p, const char *s, const char **arg)
-{
-	const char *eq = strchr(s, '=');
-	size_t len = eq ? (size_t)(eq - s) : strlen(s);
-	const struct optdef *d = find_long(p->defs, s, len);
-
-	if (!d) {
-		snprintf(p->msg, sizeof(p->msg), "unknown option --%.*s",
-			 (int)len, s);
-		return OPT_ERROR;
-	}
-	return take_value(p, d, eq ? eq + 1 : NULL, p->argv[p->next - 1],
-			  arg);
-}
-
-static int short_option(struct optparser *p, const char *s, const char **arg)
-{
-	const struct optdef *d = find_short(p->defs, s[0]);
-	char shown[3] = { '-', s[0], '\0' };
-
-	if (!d) {
-		snprintf(p->msg, sizeof(p->msg), "unknown option -%c", s[0]);
-		return OPT_ERROR;
-	}
-	if (s[1] && !d->has_arg) {
-		snprintf(p->msg, sizeof(p->msg),
-			 "combined short options are not supported: -%s", s);
-		return OPT_ERROR;
-	}
-	return take_value(p, d, s[1] ? s + 1 : NULL, shown, arg);
+	if (ret == ':' && is_long)
+		snprintf(p->msg, sizeof(p->msg), "option %s needs a value", s);
+	else if (ret == ':')
+		snprintf(p->msg, sizeof(p->msg), "option -%c needs a value",
+			 optopt);
+	else if (is_long && optopt)
+		snprintf(p->msg, sizeof(p->msg), "option %.*s takes no value",
+			 len, s);
+	else if (is_long)
+		snprintf(p->msg, sizeof(p->msg), "unknown option %.*s", len, s);
+	else
+		snprintf(p->msg, sizeof(p->msg), "unknown option -%c", optopt);
+	return OPT_ERROR;
 }
 
 int opt_next(struct optparser *p, const char **arg)
 {
-	const char *s;
+	const struct optdef *d;
+	int ret;
 
-	if (p->next >= p->argc)
-		return OPT_END;
-	s = p->argv[p->next++];
-	if (p->only_positional || s[0] != '-' || !s[1]) {
-		*arg = s;
+	if (p->only_positional) {
+		if (p->next >= p->argc)
+			return OPT_END;
+		*arg = p->argv[p->next++];
 		return OPT_POSITIONAL;
 	}
-	if (!strcmp(s, "--")) {
+	ret = getopt_long(p->argc, p->argv, p->shortopts, p->longopts, NULL);
+	p->next = optind;
+	*arg = optarg;
+	if (ret == -1) {
+		/* The end, or "--": what follows is positional. */
 		p->only_positional = 1;
 		return opt_next(p, arg);
 	}
-	if (s[1] == '-')
-		return long_option(p, s + 2, arg);
-	return short_option(p, s + 1, arg);
+	if (ret == 1)
+		return OPT_POSITIONAL;
+	if (ret == '?' || ret == ':')
+		return opt_error(p, ret);
+	if (ret >= OPT_VAL_BASE)
+		return ret - OPT_VAL_BASE;
+	d = find_short(p->defs, ret);
+	return d ? d->id : opt_error(p, '?');
 }
 
 /* Decimal, or hexadecimal with 0x; the whole string. */

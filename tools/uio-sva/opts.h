@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * opts.h - command-line option parsing and number parsing for uio-sva.
- * No global state (unlike getopt), so that tests can parse many lines.
+ * A thin layer over getopt_long(3): a table of struct optdef per command,
+ * reset for each command line (optind = 0), so that tests can parse many.
  */
 #ifndef UIOSVA_CLI_OPTS_H
 #define UIOSVA_CLI_OPTS_H
 
+#include <getopt.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#define OPT_MAX_DEFS 40 /* options of one command */
 
 /* Return values of opt_next() besides an option's id (which is > 0). */
 #define OPT_END 0	  /* no more arguments */
@@ -25,8 +29,10 @@ struct optparser {
 	int argc;
 	char **argv;
 	int next;		  /* index of the next argument */
-	int only_positional;	  /* after "--" */
+	int only_positional;	  /* after "--" or the last option */
 	const struct optdef *defs; /* ends with a zeroed entry */
+	struct option longopts[OPT_MAX_DEFS + 1];
+	char shortopts[3 * OPT_MAX_DEFS + 3];
 	char msg[160];
 };
 
