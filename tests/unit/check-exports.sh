@@ -8,7 +8,7 @@
 build=$1
 tools=$(cd "$(dirname "$0")/../../tools" && pwd)
 map=$tools/lib/libuiosva.map
-so=$(ls "$build"/libuiosva.so.*.*.* 2>/dev/null | head -1)
+so=$(find "$build" -maxdepth 1 -name 'libuiosva.so.*.*.*' | head -1)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0

@@ -61,16 +61,14 @@ void tsys_init(struct tsys *t, struct fake *f)
 	t->sys.arg = t;
 }
 
-struct run_result cli_run(struct tsys *t, ...)
+struct run_result cli_runv(struct tsys *t, int n, char **args)
 {
 	struct run_result r = { 0, NULL, NULL };
 	size_t out_len, err_len;
 	char *argv[64];
 	FILE *out, *err;
 	struct cli cli;
-	int argc = 0;
-	va_list ap;
-	char *a;
+	int argc = 0, i;
 
 	argv[argc++] = "uio-sva";
 	argv[argc++] = "--sysfs";
@@ -79,10 +77,8 @@ struct run_result cli_run(struct tsys *t, ...)
 	argv[argc++] = t->f->dev;
 	argv[argc++] = "--state-dir";
 	argv[argc++] = t->f->state;
-	va_start(ap, t);
-	while ((a = va_arg(ap, char *)) && argc < 63)
-		argv[argc++] = a;
-	va_end(ap);
+	for (i = 0; i < n && argc < 63; i++)
+		argv[argc++] = args[i];
 	argv[argc] = NULL;
 	out = open_memstream(&r.out, &out_len);
 	err = open_memstream(&r.err, &err_len);
@@ -92,6 +88,20 @@ struct run_result cli_run(struct tsys *t, ...)
 	fclose(out);
 	fclose(err);
 	return r;
+}
+
+struct run_result cli_run(struct tsys *t, ...)
+{
+	char *args[64];
+	int n = 0;
+	va_list ap;
+	char *a;
+
+	va_start(ap, t);
+	while ((a = va_arg(ap, char *)) && n < 56)
+		args[n++] = a;
+	va_end(ap);
+	return cli_runv(t, n, args);
 }
 
 void run_free(struct run_result *r)

@@ -34,6 +34,8 @@ struct run_result {
 void tsys_init(struct tsys *t, struct fake *f);
 /* Run "uio-sva --sysfs ... --dev ... --state-dir ... ARGS..." (NULL-ended). */
 struct run_result cli_run(struct tsys *t, ...);
+/* The same with @n arguments in @args. */
+struct run_result cli_runv(struct tsys *t, int n, char **args);
 void run_free(struct run_result *r);
 
 #endif
