@@ -5,6 +5,8 @@
  * the previous driver and its restoration.
  */
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -247,9 +249,14 @@ static void test_usage(void)
 	r = cli_run(&t, "bind", (char *)NULL);
 	tap_ok(r.rc == 2 && strstr(r.err, "which device?"), "bind: no device");
 	run_free(&r);
-	r = cli_run(&t, "bind", "uio0", (char *)NULL);
-	tap_ok(r.rc == 2 && strstr(r.err, "not a PCI address"),
-	       "bind: not a PCI address");
+	r = cli_run(&t, "bind", "xyz", (char *)NULL);
+	tap_ok(r.rc == 2 && strstr(r.err, "not a PCI address") &&
+	       strstr(r.err, "Try 'uio-sva bind --help'"),
+	       "bind xyz: not a PCI address, help of bind");
+	run_free(&r);
+	r = cli_run(&t, "unbind", "xyz", (char *)NULL);
+	tap_contains(r.err, "Try 'uio-sva unbind --help'",
+		     "unbind xyz: help of unbind");
 	run_free(&r);
 	r = cli_run(&t, "bind", "00:09.0", (char *)NULL);
 	tap_ok(r.rc == 3 && strstr(r.err, "no PCI device 0000:00:09.0"),
@@ -266,6 +273,31 @@ static void test_usage(void)
 	fake_cleanup(&f);
 }
 
+/* A uio node in sysfs without /dev/uioN: the hint is a mknod that works. */
+static void test_missing_node(void)
+{
+	char path[PATH_MAX];
+	struct run_result r;
+	struct tsys t;
+	struct fake f;
+
+	if (fake_init(&f) || fake_testdev(&f, BDF, "uio0")) {
+		tap_ok(0, "fake tree");
+		return;
+	}
+	tsys_init(&t, &f);
+	snprintf(path, sizeof(path), "%s/uio0", f.dev);
+	unlink(path);
+	r = cli_run(&t, "dma", BDF, "-p", UIOSVA_TOPDIR
+		    "/tools/profiles/uio-sva-testdev.profile", (char *)NULL);
+	tap_ok(r.rc == 3 && strstr(r.err, "mknod /dev/uio0 c 243 0 (from"),
+	       "missing /dev/uio0: 'mknod /dev/uio0 c 243 0'");
+	if (r.rc != 3)
+		tap_diag("rc %d\nerr: %s", r.rc, r.err);
+	run_free(&r);
+	fake_cleanup(&f);
+}
+
 int main(void)
 {
 	test_bind_from_kernel_driver();
@@ -274,5 +306,6 @@ int main(void)
 	test_refused();
 	test_unbind_without_record();
 	test_usage();
+	test_missing_node();
 	return tap_done();
 }

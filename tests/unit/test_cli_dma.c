@@ -162,6 +162,14 @@ static void test_usage(struct ctx *c)
 	fail_run(RUN(c, "-p", p, "-b", "heap"), 2, "use malloc, mmap, stack",
 		 "bad buffer: 2");
 	fail_run(RUN(c, "-p", p, "-t", "0"), 2, "--timeout 0", "timeout 0: 2");
+	fail_run(RUN(c, "-p", p, "-t", "99999999999"), 2,
+		 "--timeout 99999999999: too large", "timeout too large: 2");
+	fail_run(RUN(c, "-p", p, "-t", "99999999999999999999999"), 2,
+		 ": too large", "timeout beyond 64 bits: too large");
+	fail_run(RUN(c, "-p", p, "-s", "99999999999T"), 2,
+		 "--size 99999999999T: too large", "size overflowing: too large");
+	fail_run(RUN(c, "-p", p, "-s", "0xffffffffffffffff"), 2,
+		 ": too large", "size beyond memory: too large");
 	fail_run(RUN(c, "-p", p, "-b", "stack", "-s", "1G"), 2,
 		 "do not fit in half the stack limit", "stack too small: 2");
 	fail_run(RUN(c, "-p", "/nonexistent.profile"), 2,

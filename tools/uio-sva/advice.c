@@ -73,7 +73,8 @@ static int not_bound(struct cli *cli, const struct uiosva_info *info)
 static void missing_node(struct cli *cli, const struct uiosva_info *info)
 {
 	char path[UIOSVA_PATH_MAX];
-	char devnum[32] = "MAJOR:MINOR";
+	char devnum[32] = "MAJOR MINOR";
+	char *colon;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/class/uio/%s/dev",
@@ -82,10 +83,14 @@ static void missing_node(struct cli *cli, const struct uiosva_info *info)
 	f = fopen(path, "r");
 	if (f) {
 		if (!fgets(devnum, sizeof(devnum), f))
-			strcpy(devnum, "MAJOR:MINOR");
+			strcpy(devnum, "MAJOR MINOR");
 		devnum[strcspn(devnum, "\n")] = '\0';
 		fclose(f);
 	}
+	/* sysfs says "MAJOR:MINOR"; mknod wants two arguments. */
+	colon = strchr(devnum, ':');
+	if (colon)
+		*colon = ' ';
 	cli_hintf(cli, "create the node: 'mdev -s' (busybox), 'udevadm "
 		  "trigger', or mknod /dev/%s c %s (from %s)", info->uio,
 		  devnum, path);

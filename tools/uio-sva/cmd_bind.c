@@ -143,12 +143,12 @@ static int ensure_driver(struct cli *cli, const struct bind_args *a)
 	return RC_SETUP;
 }
 
-static int check_device(struct cli *cli, struct bind_args *a)
+static int check_device(struct cli *cli, struct bind_args *a, const char *cmd)
 {
 	char path[UIOSVA_PATH_MAX];
 
 	if (uiosva_parse_bdf(a->bdf_arg, a->bdf, sizeof(a->bdf)))
-		return cli_usage_error(cli, NULL, "'%s' is not a PCI address "
+		return cli_usage_error(cli, cmd, "'%s' is not a PCI address "
 				       "(e.g. 0000:00:03.0)", a->bdf_arg);
 	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s", cli_sysfs(cli),
 		 a->bdf);
@@ -310,7 +310,7 @@ int cmd_bind(struct cli *cli, int argc, char **argv)
 	rc = parse_bind(cli, argc, argv, &a, "bind");
 	if (rc)
 		return rc < 0 ? RC_OK : rc;
-	rc = check_device(cli, &a);
+	rc = check_device(cli, &a, "bind");
 	if (rc)
 		return rc;
 	memset(&rec, 0, sizeof(rec));
@@ -397,7 +397,7 @@ int cmd_unbind(struct cli *cli, int argc, char **argv)
 	rc = parse_bind(cli, argc, argv, &a, "unbind");
 	if (rc)
 		return rc < 0 ? RC_OK : rc;
-	rc = check_device(cli, &a);
+	rc = check_device(cli, &a, "unbind");
 	if (rc)
 		return rc;
 	device_driver(cli, a.bdf, drv, sizeof(drv));

@@ -92,12 +92,16 @@ static int set_pasid(struct cli *cli, struct dma_opts *o, const char *arg)
 static int set_number(struct cli *cli, int id, const char *arg,
 		      struct dma_opts *o)
 {
+	uint64_t u;
 	long v;
+	int ret;
 
 	switch (id) {
 	case O_SIZE:
-		if (parse_size(arg, &o->size) || !o->size ||
-		    o->size > SIZE_MAX / 4)
+		ret = parse_size(arg, &o->size);
+		if (ret == -ERANGE || (!ret && o->size > SIZE_MAX / 4))
+			return bad(cli, "size", arg, "too large");
+		if (ret || !o->size)
 			return bad(cli, "size", arg, "a size of at least 1 "
 				   "byte, e.g. 4096, 64K, 1M, 1G");
 		return 0;
@@ -112,6 +116,10 @@ static int set_number(struct cli *cli, int id, const char *arg,
 		return parse_u64(arg, &o->seed) ?
 			bad(cli, "seed", arg, "a number") : 0;
 	case O_TIMEOUT:
+		ret = parse_u64(arg, &u);
+		if (ret == -ERANGE || (!ret && u > INT_MAX))
+			return bad(cli, "timeout", arg, "too large (at most "
+				   "2147483647 ms)");
 		if (parse_int(arg, 1, INT_MAX, &v))
 			return bad(cli, "timeout", arg, "milliseconds, >= 1");
 		o->timeout_ms = v;
