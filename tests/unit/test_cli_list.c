@@ -118,6 +118,40 @@ static void test_list(struct tsys *t)
 	run_free(&r);
 }
 
+/* The documented format, byte for byte: scripts depend on it. */
+static void test_json(struct tsys *t)
+{
+	struct run_result r;
+
+	fake_sva(t->f, BDF, "bound", 5, 4321, "dpdk \"app\"");
+	r = cli_run(t, "list", "--json", (char *)NULL);
+	tap_is_int(r.rc, 0, "list --json: 0");
+	tap_is_str(r.out,
+		   "{\"version\":1,\"devices\":[\n"
+		   "{\"bdf\":\"0000:00:03.0\",\"vendor\":\"1234\",\"device\":"
+		   "\"5356\",\"driver\":\"uio_pci_sva\",\"uio\":\"uio0\","
+		   "\"dev\":\"/dev/uio0\",\"sva\":{\"status\":\"bound\","
+		   "\"pasid\":5,\"pid\":4321,\"comm\":\"dpdk \\\"app\\\"\"},"
+		   "\"maps\":[{\"index\":0,\"bar\":0,\"name\":\"BAR0\","
+		   "\"addr\":\"0xfe000000\",\"size\":4096},{\"index\":1,"
+		   "\"bar\":2,\"name\":\"BAR2\",\"addr\":\"0xfd000000\","
+		   "\"size\":65536}],\"ports\":[{\"index\":0,\"bar\":4,"
+		   "\"name\":\"BAR4\",\"start\":\"0xc000\",\"size\":32,"
+		   "\"type\":\"port_x86\"}]},\n"
+		   "{\"bdf\":\"0000:00:04.0\",\"vendor\":\"1234\",\"device\":"
+		   "\"5356\",\"driver\":\"uio_pci_sva\",\"uio\":\"uio1\","
+		   "\"dev\":\"/dev/uio1\",\"sva\":{\"status\":"
+		   "\"blocked-by-kernel\",\"pasid\":null,\"pid\":null,"
+		   "\"comm\":null},\"maps\":[],\"ports\":[]}\n"
+		   "]}\n", "list --json: the documented format");
+	run_free(&r);
+	r = cli_run(t, "list", "--json", "00:09.0", (char *)NULL);
+	tap_ok(r.rc == 3 && !strcmp(r.out, "{\"version\":1,\"devices\":[\n]}\n"),
+	       "list --json of a missing device: 3, an empty document");
+	run_free(&r);
+	fake_sva(t->f, BDF, "ready", -1, 0, (char *)NULL);
+}
+
 static void test_profile_cmd(struct tsys *t)
 {
 	struct run_result r;
@@ -185,6 +219,7 @@ int main(void)
 	fake_pci(&f, "0000:00:05.0", 0x1af4, 0x1000, "virtio-pci");
 	test_help(&t);
 	test_list(&t);
+	test_json(&t);
 	test_profile_cmd(&t);
 	fake_cleanup(&f);
 	return tap_done();

@@ -97,6 +97,12 @@ void advise_sva_state(struct cli *cli, const struct uiosva_sva *sva,
 		      const char *bdf);
 const char *sva_state_hint(enum uiosva_sva_state state);
 
+/* list_json.c: uio-sva list --json. */
+void list_json_begin(struct cli *cli);
+void list_json_device(struct cli *cli, const struct uiosva_info *info,
+		      bool first);
+void list_json_end(struct cli *cli);
+
 /* Commands. */
 int cmd_list(struct cli *cli, int argc, char **argv);
 int cmd_bind(struct cli *cli, int argc, char **argv);

@@ -60,6 +60,7 @@ static void print_regions(struct cli *cli, const struct uiosva_info *info)
 struct list_ctx {
 	struct cli *cli;
 	int count;
+	bool json;
 };
 
 static int print_device(const struct uiosva_info *info, void *arg)
@@ -68,6 +69,10 @@ static int print_device(const struct uiosva_info *info, void *arg)
 	struct cli *cli = lc->cli;
 
 	lc->count++;
+	if (lc->json) {
+		list_json_device(cli, info, lc->count == 1);
+		return 0;
+	}
 	fprintf(cli->out, "%s  %s  %04x:%04x  /dev/%s\n", info->bdf,
 		info->uio[0] ? info->uio : "-", info->vendor, info->device,
 		info->uio[0] ? info->uio : "-");
@@ -76,9 +81,9 @@ static int print_device(const struct uiosva_info *info, void *arg)
 	return 0;
 }
 
-static int list_all(struct cli *cli)
+static int list_all(struct cli *cli, const struct list_ctx *lcp)
 {
-	struct list_ctx lc = { cli, 0 };
+	struct list_ctx lc = *lcp;
 	struct uiosva_error err = UIOSVA_ERROR_INIT;
 	int ret;
 
@@ -95,28 +100,31 @@ static int list_all(struct cli *cli)
 		cli_errorf(cli, "%s", err.msg);
 		return RC_FAIL;
 	}
-	if (!lc.count)
+	if (!lc.count && !lc.json)
 		fprintf(cli->err, "uio-sva: no device is bound to "
 			UIOSVA_DRIVER " (bind one with 'uio-sva bind BDF')\n");
 	return RC_OK;
 }
 
-static int list_one(struct cli *cli, const char *name)
+static int list_one(struct list_ctx *lc, const char *name)
 {
-	struct list_ctx lc = { cli, 0 };
+	struct cli *cli = lc->cli;
 	struct uiosva_info info = UIOSVA_INFO_INIT;
 	struct uiosva_error err = UIOSVA_ERROR_INIT;
 
 	if (uiosva_lookup(&cli->cfg, name, &info, &err))
 		return advise_lookup(cli, name, &info, &err);
-	print_device(&info, &lc);
+	print_device(&info, lc);
 	return RC_OK;
 }
 
 int cmd_list(struct cli *cli, int argc, char **argv)
 {
+	enum { O_JSON = 100 };
 	static const struct optdef defs[] = { CLI_GLOBAL_OPTDEFS,
+					      { "json", 0, 0, O_JSON },
 					      { NULL, 0, 0, 0 } };
+	struct list_ctx lc = { cli, 0, false };
 	const char *names[64];
 	struct optparser p;
 	int n = 0, id, i, rc = RC_OK;
@@ -128,6 +136,10 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 			return cli_usage_error(cli, "list", "%s", p.msg);
 		if (id == OPT_HELP)
 			return help_command(cli->out, "list"), RC_OK;
+		if (id == O_JSON) {
+			lc.json = true;
+			continue;
+		}
 		if (id != OPT_POSITIONAL) {
 			cli_global_opt(cli, id, arg);
 			continue;
@@ -136,13 +148,18 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 			return cli_usage_error(cli, "list", "too many devices");
 		names[n++] = arg;
 	}
+	if (lc.json)
+		list_json_begin(cli);
 	if (!n)
-		return list_all(cli);
+		rc = list_all(cli, &lc);
 	for (i = 0; i < n; i++) {
-		int r = list_one(cli, names[i]);
+		int r = list_one(&lc, names[i]);
 
 		if (r != RC_OK && rc == RC_OK)
 			rc = r;
 	}
+	/* A complete document even after an error (devices found so far). */
+	if (lc.json)
+		list_json_end(cli);
 	return rc;
 }

@@ -15,7 +15,8 @@ static const char main_help[] =
 "Commands:\n"
 "  bind BDF         bind a PCI device to uio_pci_sva (loads the module)\n"
 "  unbind BDF       give the device back to its previous driver\n"
-"  list [DEV...]    devices bound to uio_pci_sva: uio node, PASID, BARs\n"
+"  list [--json] [DEV...]\n"
+"                   devices bound to uio_pci_sva: uio node, PASID, BARs\n"
 "  dma DEV          run a DMA operation on malloc()ed memory, verify it\n"
 "  profile FILE     check a device profile and show what it describes\n"
 "  help [COMMAND]   this text, or the options of COMMAND\n"
@@ -74,11 +75,13 @@ static const char unbind_help[] =
 "  -f, --force   unbind even while a process has the device open\n";
 
 static const char list_help[] =
-"Usage: uio-sva list [DEV...]\n"
+"Usage: uio-sva list [--json] [DEV...]\n"
 "\n"
 "Show the devices bound to uio_pci_sva (or only DEV...): PCI address,\n"
 "uio node, vendor:device, sva_status, PASID or why there is none, the\n"
-"process that bound (sva_pid, sva_comm), and the BARs the driver exposes.\n";
+"process that bound (sva_pid, sva_comm), and the BARs the driver exposes.\n"
+"\n"
+"  --json    one JSON document (format version 1, see uio-sva(1))\n";
 
 static const char dma_help[] =
 "Usage: uio-sva dma DEV [--profile FILE] [OPTIONS]\n"
