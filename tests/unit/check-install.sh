@@ -36,6 +36,7 @@ for f in usr/bin/uio-sva usr/include/uiosva.h \
 	usr/share/doc/uio-sva/examples/uio-pci-sva.conf \
 	usr/share/doc/uio-sva/COPYING.libuiosva \
 	usr/lib/sysusers.d/uio-sva.conf \
+	usr/share/bash-completion/completions/uio-sva \
 	etc/udev/rules.d/70-uio-sva.rules; do
 	[ -e "$dest/$f" ] || missing="$missing $f"
 done
