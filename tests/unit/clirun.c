@@ -3,6 +3,7 @@
  * clirun.c - the in-process command runner of the CLI tests.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,8 @@ static int t_run(void *arg, char *const argv[])
 		snprintf(t->run_argv + len, sizeof(t->run_argv) - len, "%s%s",
 			 argv[i], argv[i + 1] ? " " : "; ");
 	}
+	if (t->missing[0] && !strcmp(argv[0], t->missing))
+		return -ENOENT;
 	if (!t->run_ret && t->modprobe_works && argv[1] &&
 	    !strcmp(argv[1], UIOSVA_MODULE))
 		fake_driver(t->f, "uio_pci_sva");

@@ -19,6 +19,7 @@ struct tsys {
 	int runs;		/* run calls */
 	char run_argv[512];	/* every run, "a b c; " */
 	int run_ret;		/* what run returns */
+	char missing[32];	/* a program run says is not installed */
 	bool modprobe_works;	/* modprobe of our module registers it */
 	void (*device_step)(void *arg);
 	void *device_arg;

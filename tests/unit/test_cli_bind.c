@@ -273,6 +273,43 @@ static void test_usage(void)
 	fake_cleanup(&f);
 }
 
+/* --persist: driverctl when there is one, a clear message when not. */
+static void test_persist(void)
+{
+	struct run_result r;
+	struct tsys t;
+	struct fake f;
+
+	if (setup(&f, &t, (char *)NULL))
+		return;
+	t.modprobe_works = true;
+	r = cli_run(&t, "bind", BDF, "--persist", (char *)NULL);
+	tap_ok(r.rc == 0 && strstr(t.run_argv, "driverctl set-override " BDF
+				   " uio_pci_sva;") &&
+	       strstr(r.out, "driverctl keeps uio_pci_sva across reboots"),
+	       "bind --persist: driverctl set-override");
+	run_free(&r);
+	t.run_argv[0] = '\0';
+	r = cli_run(&t, "unbind", BDF, "--persist", (char *)NULL);
+	tap_ok(r.rc == 0 && strstr(t.run_argv, "driverctl unset-override "
+				   BDF ";"),
+	       "unbind --persist: driverctl unset-override");
+	run_free(&r);
+	fake_kernel_step(&f);
+
+	snprintf(t.missing, sizeof(t.missing), "driverctl");
+	r = cli_run(&t, "bind", BDF, "--persist", (char *)NULL);
+	tap_ok(r.rc == 3 && strstr(r.err, "--persist needs driverctl, which "
+				   "is not installed") &&
+	       strstr(r.err, "only until the next boot") &&
+	       strstr(r.err, "apt install driverctl"),
+	       "bind --persist without driverctl: 3, says what to do");
+	tap_ok(!strcmp(driver_of(&f), "uio_pci_sva"),
+	       "... and the device is bound for this boot");
+	run_free(&r);
+	fake_cleanup(&f);
+}
+
 /* A uio node in sysfs without /dev/uioN: the hint is a mknod that works. */
 static void test_missing_node(void)
 {
@@ -307,5 +344,6 @@ int main(void)
 	test_unbind_without_record();
 	test_usage();
 	test_missing_node();
+	test_persist();
 	return tap_done();
 }

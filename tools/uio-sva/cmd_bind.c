@@ -25,6 +25,7 @@ struct bind_args {
 	const char *module;
 	const char *params;
 	int force;
+	int persist;
 };
 
 static bool is_userspace_driver(const char *name)
@@ -265,6 +266,7 @@ static int parse_bind(struct cli *cli, int argc, char **argv,
 		{ "module", 'm', 1, 1 },
 		{ "module-params", 0, 1, 2 },
 		{ "force", 'f', 0, 3 },
+		{ "persist", 0, 0, 4 },
 		{ NULL, 0, 0, 0 },
 	};
 	struct optparser p;
@@ -287,6 +289,8 @@ static int parse_bind(struct cli *cli, int argc, char **argv,
 			a->params = arg;
 		else if (id == 3)
 			a->force = 1;
+		else if (id == 4)
+			a->persist = 1;
 		else if (id != OPT_POSITIONAL)
 			cli_global_opt(cli, id, arg);
 		else if (a->bdf_arg)
@@ -299,6 +303,39 @@ static int parse_bind(struct cli *cli, int argc, char **argv,
 		return cli_usage_error(cli, cmd, "which device? (%s BDF)",
 				       cmd);
 	return 0;
+}
+
+/*
+ * --persist: driverctl(8) keeps the override across reboots
+ * (set-override) or forgets it (unset-override).
+ */
+static int driverctl(struct cli *cli, const char *bdf, bool set)
+{
+	char *argv[5] = { "driverctl", set ? "set-override" : "unset-override",
+			  (char *)bdf, set ? UIOSVA_DRIVER : NULL, NULL };
+	int ret = cli->sys->run(cli->sys->arg, argv);
+
+	if (ret == -ENOENT) {
+		cli_errorf(cli, "--persist needs driverctl, which is not "
+			   "installed; %s %s only until the next boot", bdf,
+			   set ? "is bound to " UIOSVA_DRIVER :
+				 "is unbound");
+		cli_hintf(cli, "install driverctl ('apt install driverctl'), "
+			  "then 'uio-sva %s %s --persist'",
+			  set ? "bind" : "unbind", bdf);
+		return RC_SETUP;
+	}
+	if (ret) {
+		cli_errorf(cli, "'driverctl %s %s%s' failed (%s %d)", argv[1],
+			   bdf, set ? " " UIOSVA_DRIVER : "",
+			   ret < 0 ? "error" : "exit status",
+			   ret < 0 ? -ret : ret);
+		return RC_FAIL;
+	}
+	fprintf(cli->out, "%s: %s\n", bdf, set ?
+		"driverctl keeps " UIOSVA_DRIVER " across reboots" :
+		"driverctl override removed");
+	return RC_OK;
 }
 
 int cmd_bind(struct cli *cli, int argc, char **argv)
@@ -318,7 +355,7 @@ int cmd_bind(struct cli *cli, int argc, char **argv)
 	if (!strcmp(rec.driver, UIOSVA_DRIVER)) {
 		fprintf(cli->out, "%s: already bound to " UIOSVA_DRIVER "\n",
 			a.bdf);
-		return RC_OK;
+		return a.persist ? driverctl(cli, a.bdf, true) : RC_OK;
 	}
 	if (rec.driver[0] && !is_userspace_driver(rec.driver) && !a.force) {
 		cli_errorf(cli, "%s is in use by kernel driver %s; binding "
@@ -332,6 +369,8 @@ int cmd_bind(struct cli *cli, int argc, char **argv)
 		rc = do_bind(cli, &a, &rec);
 	if (!rc)
 		report_bound(cli, a.bdf, &rec);
+	if (!rc && a.persist)
+		rc = driverctl(cli, a.bdf, true);
 	return rc;
 }
 
@@ -404,7 +443,7 @@ int cmd_unbind(struct cli *cli, int argc, char **argv)
 	if (strcmp(drv, UIOSVA_DRIVER)) {
 		fprintf(cli->out, "%s: not bound to " UIOSVA_DRIVER " (driver: "
 			"%s); nothing to do\n", a.bdf, drv[0] ? drv : "none");
-		return RC_OK;
+		return a.persist ? driverctl(cli, a.bdf, false) : RC_OK;
 	}
 	rc = check_unused(cli, &a);
 	if (rc)
@@ -417,5 +456,7 @@ int cmd_unbind(struct cli *cli, int argc, char **argv)
 	rc = restore(cli, a.bdf, &rec, have);
 	if (rc == RC_OK)
 		record_remove(cli, a.bdf);
+	if (rc == RC_OK && a.persist)
+		rc = driverctl(cli, a.bdf, false);
 	return rc;
 }

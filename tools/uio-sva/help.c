@@ -46,6 +46,7 @@ static const char main_help[] =
 
 static const char bind_help[] =
 "Usage: uio-sva bind BDF [--module FILE] [--module-params PARAMS] [--force]\n"
+"                        [--persist]\n"
 "\n"
 "Bind the PCI device BDF to uio_pci_sva through driver_override, as\n"
 "driverctl and dpdk-devbind do: set driver_override, unbind the current\n"
@@ -62,17 +63,20 @@ static const char bind_help[] =
 "                              'allow_unsafe_no_isolation=1'\n"
 "  -f, --force                 take the device from a kernel driver\n"
 "                              (other than vfio-pci, uio_pci_generic,\n"
-"                              pci-stub)\n";
+"                              pci-stub)\n"
+"      --persist               keep the binding across reboots with\n"
+"                              driverctl (driverctl set-override)\n";
 
 static const char unbind_help[] =
-"Usage: uio-sva unbind BDF [--force]\n"
+"Usage: uio-sva unbind BDF [--force] [--persist]\n"
 "\n"
 "Unbind BDF from uio_pci_sva, restore its driver_override and rebind the\n"
 "driver recorded by 'bind' (none if it had none). Without a record the\n"
 "kernel is asked to probe the device's default driver.\n"
 "\n"
 "Options:\n"
-"  -f, --force   unbind even while a process has the device open\n";
+"  -f, --force   unbind even while a process has the device open\n"
+"  --persist     also remove the driverctl override (unset-override)\n";
 
 static const char list_help[] =
 "Usage: uio-sva list [--json] [DEV...]\n"
