@@ -273,6 +273,47 @@ static void test_usage(void)
 	fake_cleanup(&f);
 }
 
+static int kmod_missing(void *arg, const char *name, const char *params)
+{
+	(void)arg;
+	(void)name;
+	(void)params;
+	return -ENOENT;
+}
+
+static int kmod_loads(void *arg, const char *name, const char *params)
+{
+	const struct tsys *t = arg;
+
+	(void)params;
+	return strcmp(name, "uio_pci_generic_sva") ? -EINVAL :
+						     fake_driver(t->f, "uio_pci_sva");
+}
+
+/* With libkmod (cli_sys.modprobe) the module loads without modprobe. */
+static void test_kmod(void)
+{
+	struct run_result r;
+	struct tsys t;
+	struct fake f;
+
+	if (setup(&f, &t, (char *)NULL))
+		return;
+	t.sys.modprobe = kmod_missing;
+	r = cli_run(&t, "bind", BDF, (char *)NULL);
+	tap_ok(r.rc == 3 && strstr(r.err, "is not installed for this kernel") &&
+	       strstr(r.err, "--module") && !strstr(t.run_argv, "modprobe "
+							 "uio_pci_generic_sva"),
+	       "libkmod: no such module: 3, no modprobe run");
+	run_free(&r);
+	t.sys.modprobe = kmod_loads;
+	r = cli_run(&t, "bind", BDF, (char *)NULL);
+	tap_ok(r.rc == 0 && !strstr(t.run_argv, "modprobe uio_pci_generic_sva"),
+	       "libkmod: loaded in process, bound");
+	run_free(&r);
+	fake_cleanup(&f);
+}
+
 /* --persist: driverctl when there is one, a clear message when not. */
 static void test_persist(void)
 {
@@ -345,5 +386,6 @@ int main(void)
 	test_usage();
 	test_missing_node();
 	test_persist();
+	test_kmod();
 	return tap_done();
 }

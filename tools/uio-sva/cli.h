@@ -42,14 +42,21 @@ enum cli_status {
  * @run: run a program found in PATH; its exit status, or -errno when it
  *	could not be started (-ENOENT: not installed).
  * @sleep_us: sleep while waiting for the kernel or the device.
+ * @modprobe: load module @name and its dependencies with @params in
+ *	process (libkmod); 0, -ENOENT when there is no such module, -errno;
+ *	-ENOSYS or a NULL @modprobe: run the modprobe program instead.
  * @arg: passed to each.
  */
 struct cli_sys {
 	int (*load_module)(void *arg, const char *path, const char *params);
 	int (*run)(void *arg, char *const argv[]);
 	void (*sleep_us)(void *arg, unsigned int us);
+	int (*modprobe)(void *arg, const char *name, const char *params);
 	void *arg;
 };
+
+/* sys_kmod.c (with libkmod) or sys_nokmod.c (static builds): @modprobe. */
+int sys_modprobe(void *arg, const char *name, const char *params);
 
 struct cli {
 	FILE *out;

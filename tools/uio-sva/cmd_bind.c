@@ -101,9 +101,25 @@ static int load_from_file(struct cli *cli, const struct bind_args *a)
 static int load_with_modprobe(struct cli *cli, const struct bind_args *a)
 {
 	char *argv[4] = { "modprobe", UIOSVA_MODULE, NULL, NULL };
-	int ret;
+	int ret = -ENOSYS;
 
 	argv[2] = a->params && *a->params ? (char *)a->params : NULL;
+	if (cli->sys->modprobe)
+		ret = cli->sys->modprobe(cli->sys->arg, UIOSVA_MODULE, argv[2]);
+	if (ret != -ENOSYS) {
+		if (!ret)
+			return 0;
+		if (ret == -ENOENT)
+			cli_errorf(cli, "module " UIOSVA_MODULE " is not "
+				   "installed for this kernel (libkmod found "
+				   "no such module)");
+		else
+			cli_errorf(cli, "loading " UIOSVA_MODULE " failed: %s",
+				   strerror(-ret));
+		cli_hintf(cli, "install the module (DKMS: see the README), "
+			  "or pass --module /path/to/" UIOSVA_MODULE ".ko");
+		return RC_SETUP;
+	}
 	ret = cli->sys->run(cli->sys->arg, argv);
 	if (!ret)
 		return 0;

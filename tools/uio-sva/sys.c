@@ -80,8 +80,9 @@ static void real_sleep_us(void *arg, unsigned int us)
 }
 
 const struct cli_sys cli_real_sys = {
-	real_load_module,
-	real_run,
-	real_sleep_us,
-	NULL,
+	.load_module = real_load_module,
+	.run = real_run,
+	.sleep_us = real_sleep_us,
+	.modprobe = sys_modprobe,
+	.arg = NULL,
 };
