@@ -76,6 +76,25 @@ void fake_cleanup(struct fake *f)
 		nftw(f->root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+int fake_write_bin(struct fake *f, const char *rel, const void *buf,
+		   size_t len)
+{
+	char path[PATH_MAX];
+	FILE *fp;
+
+	if (fake_write(f, rel, ""))
+		return -EIO;
+	abs_path(f, rel, path, sizeof(path));
+	fp = fopen(path, "wb");
+	if (!fp)
+		return -errno;
+	if (fwrite(buf, 1, len, fp) != len) {
+		fclose(fp);
+		return -EIO;
+	}
+	return fclose(fp) ? -EIO : 0;
+}
+
 int fake_write(struct fake *f, const char *rel, const char *content)
 {
 	char path[PATH_MAX], dir[PATH_MAX];

@@ -33,6 +33,8 @@ int fake_init(struct fake *f);
 void fake_cleanup(struct fake *f);
 /* Write @content to root/@rel (parents created). */
 int fake_write(struct fake *f, const char *rel, const char *content);
+int fake_write_bin(struct fake *f, const char *rel, const void *buf,
+		   size_t len);
 int fake_writef(struct fake *f, const char *rel, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 char *fake_read(struct fake *f, const char *rel); /* malloc()ed, or NULL */

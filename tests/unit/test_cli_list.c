@@ -152,6 +152,79 @@ static void test_json(struct tsys *t)
 	fake_sva(t->f, BDF, "ready", -1, 0, (char *)NULL);
 }
 
+/* Config space with the extended capabilities @ids chained from 0x100. */
+static void fake_config(struct fake *f, const char *bdf, const int *ids,
+			int n, size_t len)
+{
+	unsigned char cfg[4096] = { 0 };
+	char rel[256];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		unsigned off = 0x100 + 0x40 * (unsigned)i;
+		unsigned next = i + 1 < n ? off + 0x40 : 0;
+		unsigned h = (unsigned)ids[i] | 1u << 16 | next << 20;
+
+		cfg[off] = h & 0xff;
+		cfg[off + 1] = (h >> 8) & 0xff;
+		cfg[off + 2] = (h >> 16) & 0xff;
+		cfg[off + 3] = (h >> 24) & 0xff;
+	}
+	snprintf(rel, sizeof(rel), "sys/devices/pci0000:00/%s/config", bdf);
+	fake_write_bin(f, rel, cfg, len);
+}
+
+static void fake_group(struct fake *f, const char *bdf, const char *group,
+		       const char *type)
+{
+	char rel[256], tgt[256];
+
+	snprintf(rel, sizeof(rel), "sys/kernel/iommu_groups/%s/type", group);
+	fake_writef(f, rel, "%s\n", type);
+	snprintf(rel, sizeof(rel), "sys/kernel/iommu_groups/%s/devices/%s",
+		 group, bdf);
+	snprintf(tgt, sizeof(tgt), "sys/devices/pci0000:00/%s", bdf);
+	fake_symlink(f, tgt, rel);
+	snprintf(rel, sizeof(rel), "sys/devices/pci0000:00/%s/iommu_group",
+		 bdf);
+	snprintf(tgt, sizeof(tgt), "sys/kernel/iommu_groups/%s", group);
+	fake_symlink(f, tgt, rel);
+}
+
+static void test_all(struct tsys *t)
+{
+	static const int sva_caps[] = { 0x0f, 0x13, 0x1b }; /* ATS PRI PASID */
+	static const int no_pri[] = { 0x1b, 0x0f };
+	struct run_result r;
+
+	fake_config(t->f, BDF, sva_caps, 3, 4096);
+	fake_group(t->f, BDF, "3", "DMA");
+	fake_config(t->f, "0000:00:04.0", no_pri, 2, 4096);
+	fake_group(t->f, "0000:00:04.0", "4", "DMA-FQ");
+	fake_config(t->f, "0000:00:05.0", sva_caps, 3, 64);
+	fake_group(t->f, "0000:00:05.0", "5", "identity");
+	r = cli_run(t, "list", "--all", (char *)NULL);
+	tap_is_int(r.rc, 0, "list --all: 0");
+	tap_contains(r.out, "0000:00:03.0  1234:5356  driver uio_pci_sva\n"
+		     "    iommu group 3 (1 device, DMA)\n"
+		     "    pasid yes  ats yes  pri yes\n"
+		     "    sva: possible\n", "list --all: an SVA-capable function");
+	tap_contains(r.out, "0000:00:04.0  1234:5356  driver uio_pci_sva\n"
+		     "    iommu group 4 (1 device, DMA-FQ)\n"
+		     "    pasid yes  ats yes  pri no\n"
+		     "    sva: no: the device has no PRI capability\n",
+		     "list --all: a function without PRI");
+	tap_contains(r.out, "0000:00:05.0  1af4:1000  driver virtio-pci\n"
+		     "    iommu group 5 (1 device, identity)\n"
+		     "    pasid ?  ats ?  pri ?\n"
+		     "    sva: no: identity (passthrough) domain",
+		     "list --all: identity domain, config not readable");
+	run_free(&r);
+	r = cli_run(t, "list", "--all", "--json", (char *)NULL);
+	tap_is_int(r.rc, 2, "list --all --json: usage error");
+	run_free(&r);
+}
+
 static void test_profile_cmd(struct tsys *t)
 {
 	struct run_result r;
@@ -220,6 +293,7 @@ int main(void)
 	test_help(&t);
 	test_list(&t);
 	test_json(&t);
+	test_all(&t);
 	test_profile_cmd(&t);
 	fake_cleanup(&f);
 	return tap_done();

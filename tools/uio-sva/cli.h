@@ -110,6 +110,9 @@ void list_json_device(struct cli *cli, const struct uiosva_info *info,
 		      bool first);
 void list_json_end(struct cli *cli);
 
+/* list_all.c: uio-sva list --all. */
+int list_every_function(struct cli *cli);
+
 /* Commands. */
 int cmd_list(struct cli *cli, int argc, char **argv);
 int cmd_bind(struct cli *cli, int argc, char **argv);

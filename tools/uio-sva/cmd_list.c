@@ -120,14 +120,15 @@ static int list_one(struct list_ctx *lc, const char *name)
 
 int cmd_list(struct cli *cli, int argc, char **argv)
 {
-	enum { O_JSON = 100 };
+	enum { O_JSON = 100, O_ALL };
 	static const struct optdef defs[] = { CLI_GLOBAL_OPTDEFS,
 					      { "json", 0, 0, O_JSON },
+					      { "all", 'a', 0, O_ALL },
 					      { NULL, 0, 0, 0 } };
 	struct list_ctx lc = { cli, 0, false };
 	const char *names[64];
 	struct optparser p;
-	int n = 0, id, i, rc = RC_OK;
+	int n = 0, id, i, rc = RC_OK, all = 0;
 	const char *arg;
 
 	opt_init(&p, argc, argv, defs);
@@ -140,6 +141,10 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 			lc.json = true;
 			continue;
 		}
+		if (id == O_ALL) {
+			all = 1;
+			continue;
+		}
 		if (id != OPT_POSITIONAL) {
 			cli_global_opt(cli, id, arg);
 			continue;
@@ -148,6 +153,11 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 			return cli_usage_error(cli, "list", "too many devices");
 		names[n++] = arg;
 	}
+	if (all && (n || lc.json))
+		return cli_usage_error(cli, "list", "--all lists every PCI "
+				       "function: no DEV, no --json");
+	if (all)
+		return list_every_function(cli);
 	if (lc.json)
 		list_json_begin(cli);
 	if (!n)

@@ -80,12 +80,16 @@ static const char unbind_help[] =
 
 static const char list_help[] =
 "Usage: uio-sva list [--json] [DEV...]\n"
+"       uio-sva list --all\n"
 "\n"
 "Show the devices bound to uio_pci_sva (or only DEV...): PCI address,\n"
 "uio node, vendor:device, sva_status, PASID or why there is none, the\n"
 "process that bound (sva_pid, sva_comm), and the BARs the driver exposes.\n"
 "\n"
-"  --json    one JSON document (format version 1, see uio-sva(1))\n";
+"  --json    one JSON document (format version 1, see uio-sva(1))\n"
+"  -a, --all every PCI function: PASID/ATS/PRI capabilities, IOMMU\n"
+"            group, its size and domain type, driver, and whether SVA\n"
+"            can work there (capabilities need root)\n";
 
 static const char dma_help[] =
 "Usage: uio-sva dma DEV [--profile FILE] [OPTIONS]\n"
