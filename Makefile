@@ -18,10 +18,20 @@ MODULE := uio_pci_generic_sva
 
 all: modules
 
-modules:
+# Without kernel headers, say what to install instead of make's bare
+# "No such file or directory".
+kdir-check:
+	@if [ ! -d "$(KDIR)/" ]; then \
+		echo "error: no kernel headers at $(KDIR)" >&2; \
+		echo "  for the running kernel: apt install linux-headers-$$(uname -r)" >&2; \
+		echo "  for another kernel:     make $(or $(MAKECMDGOALS),modules) KDIR=/path/to/its/headers" >&2; \
+		exit 1; \
+	fi
+
+modules: kdir-check
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
-modules_install:
+modules_install: kdir-check
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
 
 load: modules
@@ -49,4 +59,4 @@ clean:
 	rm -rf build
 	$(MAKE) -C tools clean
 
-.PHONY: all modules modules_install load install check test bench clean
+.PHONY: all kdir-check modules modules_install load install check test bench clean
