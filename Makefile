@@ -3,6 +3,8 @@
 # uio-pci-sva: out-of-tree build of uio_pci_generic_sva.ko and the project's
 # entry points. Kbuild (read by the kernel's build system) lists the module.
 #
+#   make demo                no SVA hardware needed: boot Linux 7.2 in QEMU with the
+#                            emulated SVA device, bind it, DMA into malloc() memory
 #   make                     build the module for the running kernel
 #   make KDIR=<headers>      build it against other kernel headers
 #   make load                build the module and tools/, load uio and the module
@@ -25,6 +27,7 @@ kdir-check:
 		echo "error: no kernel headers at $(KDIR)" >&2; \
 		echo "  for the running kernel: apt install linux-headers-$$(uname -r)" >&2; \
 		echo "  for another kernel:     make $(or $(MAKECMDGOALS),modules) KDIR=/path/to/its/headers" >&2; \
+		echo "  no SVA hardware at hand? 'make demo' runs everything in QEMU" >&2; \
 		exit 1; \
 	fi
 
@@ -47,6 +50,9 @@ install: modules_install
 check:
 	./scripts/check.sh
 
+demo:
+	./tests/qemu/demo.sh
+
 test:
 	./tests/run-all.sh
 
@@ -59,4 +65,4 @@ clean:
 	rm -rf build
 	$(MAKE) -C tools clean
 
-.PHONY: all kdir-check modules modules_install load install check test bench clean
+.PHONY: all kdir-check modules modules_install load install check demo test bench clean
