@@ -3,6 +3,8 @@
 # uio-pci-sva: out-of-tree build of uio_pci_generic_sva.ko and the project's
 # entry points. Kbuild (read by the kernel's build system) lists the module.
 #
+#   make demo                no SVA hardware needed: boot Linux 7.2 in QEMU with the
+#                            emulated SVA device, bind it, DMA into malloc() memory
 #   make                     build the module for the running kernel
 #   make KDIR=<headers>      build it against other kernel headers
 #   make load                build the module and tools/, load uio and the module
@@ -20,12 +22,23 @@ MODULE := uio_pci_generic_sva
 
 all: modules
 
-modules:
+# Without kernel headers, say what to install instead of make's bare
+# "No such file or directory".
+kdir-check:
+	@if [ ! -d "$(KDIR)/" ]; then \
+		echo "error: no kernel headers at $(KDIR)" >&2; \
+		echo "  for the running kernel: apt install linux-headers-$$(uname -r)" >&2; \
+		echo "  for another kernel:     make $(or $(MAKECMDGOALS),modules) KDIR=/path/to/its/headers" >&2; \
+		echo "  no SVA hardware at hand? 'make demo' runs everything in QEMU" >&2; \
+		exit 1; \
+	fi
+
+modules: kdir-check
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 # A DESTDIR staging tree (packaging) gets the module under
 # $(DESTDIR)/lib/modules; the live system's module index is left alone.
-modules_install:
+modules_install: kdir-check
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates \
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR) DEPMOD=true) \
 		modules_install
@@ -45,6 +58,9 @@ endif
 check:
 	./scripts/check.sh
 
+demo:
+	./tests/qemu/demo.sh
+
 test:
 	./tests/run-all.sh
 
@@ -57,4 +73,4 @@ clean:
 	rm -rf build
 	$(MAKE) -C tools clean
 
-.PHONY: all modules modules_install load install check test bench clean
+.PHONY: all kdir-check modules modules_install load install check demo test bench clean

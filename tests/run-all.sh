@@ -10,7 +10,8 @@
 #    (tests/qemu/build-module.sh; extra make arguments from $UIO_SVA_MAKE_ARGS);
 # 3. make check: checkpatch --strict, W=1 and sparse on every kernel;
 # 4. DKMS: add, build, install and remove against the installed headers;
-# 5. the QEMU guest suites of MATRIX (tests/qemu/run-suite.sh KERNEL SUITE).
+# 5. the QEMU guest suites of MATRIX (tests/qemu/run-suite.sh KERNEL SUITE),
+#    after the test device's qtests (tests/qemu/run-qtest.sh, group "qtest").
 #
 # Output: KTAP on stdout, one subtest per group (indented), then exactly one
 # closing line "N passed, N failed, N skipped" that counts individual test
@@ -20,7 +21,7 @@
 #
 # Environment (all optional):
 #   UIO_SVA_KERNELS="6.1 7.2"  only these kernels
-#   UIO_SVA_SUITES="smoke"     only these suites (also "check", "dkms")
+#   UIO_SVA_SUITES="smoke"     only these suites (also "check", "dkms", "qtest")
 #   UIO_SVA_MAKE_ARGS="W=1"    extra make arguments for the module builds
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -187,6 +188,20 @@ case $qemu_rc in
 	qemu_fail="building QEMU failed (tests/qemu/build-qemu.sh exit $qemu_rc, see stderr)"
 	;;
 esac
+
+# 5a. The test device's own qtests (QEMU's libqtest, no guest kernel).
+if want "${UIO_SVA_SUITES:-}" qtest; then
+	log "uio-sva-testdev qtests: tests/qemu/run-qtest.sh"
+	rc=0
+	bash "$qemu_dir/run-qtest.sh" > "$tmp/qtest.tap" 2> "$tmp/qtest.err" || rc=$?
+	case $rc in
+	0) ;;
+	77) rc=0 ;;	# one "# SKIP" line: QEMU cannot be built here
+	*) tail -n 20 "$tmp/qtest.err" | sed 's/^/# /' >> "$tmp/qtest.tap" ;;
+	esac
+	group "uio-sva-testdev qtests (tests/qemu/run-qtest.sh)" "$rc" "$tmp/qtest.tap"
+fi
+
 while read -r k suites; do
 	[ -n "$k" ] || continue
 	want "${UIO_SVA_KERNELS:-}" "$k" || continue

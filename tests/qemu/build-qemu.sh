@@ -20,14 +20,18 @@
 # Inputs: Debian's QEMU source package (QEMU_DEB_VERSION below, from sid's
 # deb-src, set up by setup-apt.sh), tests/qemu/qemu-patches/*.patch applied
 # in name order with patch -p1, tests/qemu/qemu-device/uio-sva-testdev.c
-# copied to hw/misc/ first, and the configure flags below.
+# copied to hw/misc/ and tests/qemu/qtest/uio-sva-testdev-test.c (the
+# device's qtest) to tests/qtest/ first, and the configure flags below.
 #
 # Cache ($UIO_SVA_CACHE/qemu):
 #   <hash>/qemu-system-x86_64  the result; <hash> covers the source version,
-#                              every patch, the device source, the configure
-#                              flags and this script. A present binary is
-#                              complete (it is moved into place). Results
+#                              every patch, the device source, its qtest,
+#                              the configure flags and this script. A
+#                              present binary is complete (it is moved into
+#                              place, after the qtest). Results
 #                              unused for two days are pruned after a build.
+#   <hash>/uio-sva-testdev-test the device's qtest, built with it
+#                              (run by tests/qemu/run-qtest.sh)
 #   src/                       the downloaded source package
 #   tree/                      the unpacked, patched source and its build/
 #                              directory, reused so that a change of patch
@@ -43,6 +47,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 QEMU_DEB_VERSION=1:10.2.2+ds-1
 QEMU_DSC=qemu_10.2.2+ds-1.dsc
+# The device's qtest (tests/qemu/qtest/$QTEST.c), built beside QEMU.
+QTEST=uio-sva-testdev-test
 CONFIGURE_FLAGS=(
 	--target-list=x86_64-softmmu
 	--python=/usr/bin/python3
@@ -93,6 +99,7 @@ cache_key() {
 			"configure ${CONFIGURE_FLAGS[*]}" \
 			tests/qemu/build-qemu.sh \
 			tests/qemu/qemu-device/uio-sva-testdev.c \
+			tests/qemu/qtest/uio-sva-testdev-test.c \
 			$patches
 	)
 }
@@ -180,13 +187,33 @@ patch_tree() {
 	done
 }
 
+# make_with_progress LOG ARGS...: make ARGS with its output appended to
+# LOG; every 30 s, log how far the build is (ninja's latest "[N/M]"), so
+# that a cold build of several minutes is not silent.
+make_with_progress() {
+	local logf=$1 pid rc=0 n=0 step
+	shift
+	make "$@" >>"$logf" 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 2
+		n=$((n + 1))
+		if [ $((n % 15)) -eq 0 ]; then
+			step=$(grep -o '^\[[0-9]*/[0-9]*\]' "$logf" | tail -n1 || true)
+			log "  still building QEMU: step ${step:-[starting]} after $((n * 2)) s"
+		fi
+	done
+	wait "$pid" || rc=$?
+	return "$rc"
+}
+
 build() {
-	local key out base tree src patches=() dev flags t0
+	local key out base tree src patches=() dev qtest flags t0
 	key=$(cache_key)
 	base=$UIO_SVA_CACHE/qemu
 	out=$base/$key/qemu-system-x86_64
 
-	if [ -x "$out" ]; then
+	if [ -x "$out" ] && [ -x "$base/$key/$QTEST" ]; then
 		apt_install "${RUN_DEPS[@]}"
 		touch "$base/$key"	# in use: not pruned
 		log "QEMU $key is cached"
@@ -196,8 +223,11 @@ build() {
 
 	mkdir -p "$base"
 	exec 9>"$base/.lock"
-	flock 9
-	if [ -x "$out" ]; then	# built by a concurrent run meanwhile
+	if ! flock -n 9; then
+		log "waiting for another run's QEMU build to finish (a cold build takes 5 to 10 min)"
+		flock 9
+	fi
+	if [ -x "$out" ] && [ -x "$base/$key/$QTEST" ]; then	# built meanwhile
 		apt_install "${RUN_DEPS[@]}"
 		echo "$out" >&3
 		return 0
@@ -216,13 +246,17 @@ build() {
 
 	mapfile -t patches < <(LC_ALL=C ls "$UIO_SVA_TOP"/tests/qemu/qemu-patches/*.patch)
 	dev=$UIO_SVA_TOP/tests/qemu/qemu-device/uio-sva-testdev.c
+	qtest=$UIO_SVA_TOP/tests/qemu/qtest/$QTEST.c
 	# Copy only on change, so that make sees an unchanged file as such.
 	cmp -s "$dev" "$tree/hw/misc/uio-sva-testdev.c" ||
 		cp "$dev" "$tree/hw/misc/uio-sva-testdev.c"
+	cmp -s "$qtest" "$tree/tests/qtest/$QTEST.c" ||
+		cp "$qtest" "$tree/tests/qtest/$QTEST.c"
 	if ! patch_tree "$tree" "${patches[@]}"; then
 		log "the cached tree cannot be reverted; unpacking it again"
 		unpack_tree "$src" "$tree"
 		cp "$dev" "$tree/hw/misc/uio-sva-testdev.c"
+		cp "$qtest" "$tree/tests/qtest/$QTEST.c"
 		patch_tree "$tree" "${patches[@]}" || die "patching failed"
 	fi
 
@@ -239,8 +273,12 @@ build() {
 		echo "$flags" > "$tree/build/.uio-sva-configure"
 	fi
 
-	log "building qemu-system-x86_64 (make -j2; a cold build takes ~5 min)"
-	make -C "$tree/build" -j2 qemu-system-x86_64 >"$base/build.log" 2>&1 || {
+	log "building qemu-system-x86_64 and the device's qtest (make -j2; a cold build takes ~5 min)"
+	# Two runs: the first regenerates the build files when a patch changed
+	# a meson.build, and only then does make know the qtest's target.
+	: > "$base/build.log"
+	{ make_with_progress "$base/build.log" -C "$tree/build" -j2 qemu-system-x86_64 &&
+	  make_with_progress "$base/build.log" -C "$tree/build" -j2 "tests/qtest/$QTEST"; } || {
 		grep -E 'error|Error' "$base/build.log" | head -20 >&2
 		tail -20 "$base/build.log" >&2
 		die "QEMU build failed (log: $base/build.log)"
@@ -249,6 +287,8 @@ build() {
 		die "the built QEMU has no uio-sva-testdev device"
 
 	mkdir -p "$base/$key"
+	cp "$tree/build/tests/qtest/$QTEST" "$base/$key/$QTEST.tmp.$$"
+	mv -f "$base/$key/$QTEST.tmp.$$" "$base/$key/$QTEST"
 	cp "$tree/build/qemu-system-x86_64" "$out.tmp.$$"
 	mv -f "$out.tmp.$$" "$out"
 	log "QEMU $key built in $(($(date +%s) - t0)) s"

@@ -28,6 +28,7 @@ register fault_addr  = 0x050  64
 register result      = 0x058  64
 register completions = 0x060  32
 register ctrl        = 0x064  32
+register page_requests = 0x070 64  # PRI_REQUESTS: page requests sent
 
 expect id = 0x53564131        # checked before the first operation
 

@@ -66,6 +66,7 @@ struct dma_result {
 	uint64_t fault_addr;
 	uint64_t result;
 	uint64_t stuck_status; /* status when the timeout struck */
+	uint64_t page_requests; /* sent during the operation */
 	uint64_t elapsed_ns;
 	bool by_irq;
 	bool timed_out;

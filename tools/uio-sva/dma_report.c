@@ -110,7 +110,11 @@ static void success(struct dma_job *job, const char *what)
 	if (job->o->op == OP_CHECKSUM)
 		fprintf(out, ", result 0x%016llx",
 			(unsigned long long)job->res.result);
-	fprintf(out, ", verified\n");
+	if (reg_has(job->d, REG_PAGE_REQUESTS))
+		fprintf(out, ", %llu page requests served",
+			(unsigned long long)job->res.page_requests);
+	fprintf(out, ", %llu bytes verified\n",
+		(unsigned long long)job->o->size);
 }
 
 int dma_report(struct dma_job *job)

@@ -167,6 +167,13 @@ static int read_results(struct dma_job *job)
 		rc = reg_read(d, REG_FAULT_ADDR, &r->fault_addr);
 	if (!rc && job->o->op == OP_CHECKSUM)
 		rc = reg_read(d, REG_RESULT, &r->result);
+	if (!rc && reg_has(d, REG_PAGE_REQUESTS)) {
+		uint64_t now;
+
+		/* page_requests holds the count before the doorbell */
+		rc = reg_read(d, REG_PAGE_REQUESTS, &now);
+		r->page_requests = now - r->page_requests;
+	}
 	return rc;
 }
 
@@ -180,6 +187,8 @@ int dma_execute(struct dma_job *job)
 	rc = setup_irq(job);
 	if (!rc && reg_has(d, REG_COMPLETIONS))
 		rc = reg_read(d, REG_COMPLETIONS, &base);
+	if (!rc && reg_has(d, REG_PAGE_REQUESTS))
+		rc = reg_read(d, REG_PAGE_REQUESTS, &job->res.page_requests);
 	if (!rc)
 		rc = program(job);
 	if (rc)

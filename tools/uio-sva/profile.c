@@ -41,6 +41,7 @@ static const char *const reg_names[REG_COUNT] = {
 	[REG_RESULT] = "result",
 	[REG_COMPLETIONS] = "completions",
 	[REG_CTRL] = "ctrl",
+	[REG_PAGE_REQUESTS] = "page_requests",
 };
 
 static const char *const op_names[OP_COUNT] = { "fill", "copy", "checksum" };

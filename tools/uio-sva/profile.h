@@ -28,6 +28,7 @@ enum prof_reg {
 	REG_RESULT,
 	REG_COMPLETIONS,
 	REG_CTRL,
+	REG_PAGE_REQUESTS,
 	REG_COUNT
 };
 
