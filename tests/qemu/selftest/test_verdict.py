@@ -8,7 +8,10 @@ Run: python3 tests/qemu/selftest/test_verdict.py
 """
 
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -216,6 +219,55 @@ class VerdictTest(unittest.TestCase):
                    require=["operation refused"])
 
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+class KtestCaseTest(unittest.TestCase):
+    """ktest_case() of tests/qemu/guest/ktest.h: one case's crash or hang
+    fails that case only."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="ktest-case-")
+        exe = os.path.join(cls.tmp, "demo")
+        subprocess.run(["gcc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-O2",
+                        "-I" + os.path.join(HERE, "..", "guest"), "-o", exe,
+                        os.path.join(HERE, "ktest_case_demo.c")], check=True)
+        p = subprocess.run([exe], stdout=subprocess.PIPE, timeout=60,
+                           universal_newlines=True)
+        cls.rc, cls.out = p.returncode, p.stdout.splitlines()
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def results(self):
+        return [l for l in self.out if l.startswith(("ok ", "not ok "))]
+
+    def test_numbers_in_order(self):
+        self.assertEqual([int(l.split()[2 if l.startswith("not") else 1])
+                          for l in self.results()], list(range(1, 8)), "\n".join(self.out))
+
+    def test_each_outcome(self):
+        r = self.results()
+        self.assertTrue(r[0].startswith("ok 1 passes"), r)
+        self.assertTrue(r[1].startswith("not ok 2 fails"), r)
+        self.assertIn("crash: killed by signal 11", r[2])
+        self.assertIn("hang: timed out after 1 s", r[3])
+        self.assertIn("silent: reported no result", r[4])
+        self.assertTrue(r[5].startswith("ok 6 first of two") and
+                        r[6].startswith("ok 7 second of two"), r)
+
+    def test_counter_and_totals(self):
+        self.assertIn("# counter 2", self.out)
+        self.assertIn("# Totals: pass:3 fail:4 xfail:0 xpass:0 skip:0 error:0", self.out)
+        self.assertEqual(self.rc, 1)
+
+    def test_verdict_of_its_console(self):
+        lines, failed = judge(guest(*self.out) + ["@@DONE rc=%d" % self.rc])
+        self.assertTrue(failed)
+
+
 class TapResult(unittest.TextTestResult):
     """unittest's result, also printed as TAP lines."""
 
@@ -242,7 +294,8 @@ class TapResult(unittest.TextTestResult):
 
 
 def main():
-    suite = unittest.defaultTestLoader.loadTestsFromTestCase(VerdictTest)
+    load = unittest.defaultTestLoader.loadTestsFromTestCase
+    suite = unittest.TestSuite([load(VerdictTest), load(KtestCaseTest)])
     print("TAP version 13")
     print("1..%d" % suite.countTestCases())
     sys.stdout.flush()
