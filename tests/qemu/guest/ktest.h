@@ -149,7 +149,7 @@ static inline bool ktest_case(struct ktest *t, const char *name, int timeout_s,
 	double deadline = ktest__now() + timeout_s;
 	int fds[2], status = 0, fails = t->fail, n = t->n;
 	struct pollfd pfd;
-	bool hung = false;
+	bool hung = false, exited = false;
 	ssize_t got;
 	pid_t pid;
 
@@ -174,27 +174,38 @@ static inline bool ktest_case(struct ktest *t, const char *name, int timeout_s,
 	close(fds[1]);
 	pfd.fd = fds[0];
 	pfd.events = POLLIN;
+	/*
+	 * Read the child's reports until it exits. Not until EOF only: a
+	 * grandchild that outlives the case may still hold the pipe.
+	 */
 	for (;;) {
-		double left = deadline - ktest__now();
-		int r;
+		bool eof = false;
+		int r = poll(&pfd, 1, 100);
 
-		if (left <= 0) {
+		if (r > 0) {
+			got = read(fds[0], &k, sizeof(k));
+			eof = got <= 0;
+			if (!eof)
+				continue;
+		}
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			exited = true;
+			while (poll(&pfd, 1, 0) > 0 &&
+			       read(fds[0], &k, sizeof(k)) == (ssize_t)sizeof(k))
+				;
+			break;
+		}
+		if (eof)
+			break;
+		if (ktest__now() >= deadline) {
 			hung = true;
 			break;
 		}
-		r = poll(&pfd, 1, (int)(left * 1000) + 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			continue;	/* timeout: checked above */
-		got = read(fds[0], &k, sizeof(k));
-		if (got <= 0)
-			break;		/* EOF: the child is gone */
 	}
 	close(fds[0]);
 	if (hung)
 		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	while (!exited && waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	t->n = k.n;
 	t->pass = k.pass;
