@@ -182,10 +182,11 @@ class Verdict:
         line = line.rstrip()
         if not line:
             return
+        required = False
         for req in self.qemu_require:
             if req[0].search(line):
-                req[1] = True
-        if any(e.search(line) for e in self.qemu_expect):
+                req[1] = required = True
+        if required or any(e.search(line) for e in self.qemu_expect):
             self.qemu_expected += 1
         else:
             self.qemu_errors.append("%s: %s" % (where, line))
