@@ -20,6 +20,9 @@ Options:
                     scalable-mode/PASID/SVA set of LAB-NOTES section 3;
                     $UIO_SVA_IOMMU overrides); "none" for no vIOMMU
   --name NAME       suite name for the TAP lines the runner adds
+  --qemu-expect RE  QEMU stderr / guest_errors lines matching RE are
+                    expected (repeatable)
+  --qemu-require RE such a line must appear (repeatable; implies expected)
   --verbose         copy the console to stderr as it arrives
   --interactive     a shell on this terminal instead of the suite (run it
                     with: sh /suites/NAME.sh), no checks
@@ -30,27 +33,31 @@ The guest's /init forwards the suite's output into the kernel log as lines
 "@@| TEXT"; the TAP is taken from those. Other guest requests on the console:
   @@EXPECT REGEX    kernel log lines matching REGEX (re.search) are expected
                     from here on and are not failures
-  @@EXPECT-CLEAR    drop all expectations
+  @@REQUIRE REGEX   like @@EXPECT, and a kernel line matching REGEX must
+                    appear before the scope ends, else the suite fails
+  @@EXPECT-CLEAR    end of the scope: drop all expectations, check the
+                    requirements
   @@QMP JSON        execute the QMP command; the reply is logged as
                     "@@QMP-REPLY JSON" in the console log
-  @@DONE rc=N       the suite finished (then /init powers off)
+  @@DONE rc=N       the suite finished with status N (then /init powers off)
 Every kernel line matching WARNING:, BUG:, Oops, Call Trace, list_del
 corruption, refcount_t:, KASAN, UBSAN, lockdep reports, general protection
 fault, Kernel panic, soft lockup, hung tasks, RCU stalls or DMAR faults that
 no expectation covers adds a failing test; a whole report (from "cut here"
 or its first matching line to "end trace" or the end of its stack trace)
-counts once and is expected if any of its matching lines is. DMAR fault
-lines count one by one.
+counts once, and is unexpected if any one of its matching lines is. DMAR
+fault lines count one by one. QEMU runs with -d guest_errors; every line
+of that log and of QEMU's stderr fails the suite unless --qemu-expect
+covers it. The full rule set is in tests/qemu/verdict.py.
 
 stdout: the TAP (KTAP version 1): the guest's lines, then the runner's.
-Exit status: 0 if every test passed or was skipped, 1 otherwise, 2 on a
-usage error.
+Exit status: 0 if the suite passed (see tests/qemu/verdict.py), 1
+otherwise, 2 on a usage error.
 """
 
 import argparse
 import json
 import os
-import re
 import selectors
 import shutil
 import signal
@@ -60,6 +67,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from verdict import Verdict, desc  # noqa: E402
+
 DEFAULT_IOMMU = ("intremap=on,caching-mode=on,x-scalable-mode=on,x-pasid-mode=on,"
                  "x-flts=on,device-iotlb=on,svm=on")
 # no_timer_check: under TCG on a loaded host the IO-APIC timer check can
@@ -67,30 +77,9 @@ DEFAULT_IOMMU = ("intremap=on,caching-mode=on,x-scalable-mode=on,x-pasid-mode=on
 BASE_APPEND = ("console=ttyS0 intel_iommu=on,sm_on iommu.passthrough=0 panic=-1 "
                "printk.devkmsg=on log_buf_len=4M no_timer_check")
 
-MARKER = re.compile(r"@@(\||EXPECT-CLEAR|EXPECT|QMP|DONE)(?: |$)(.*)")
-CUT = re.compile(r"-+\[ cut here \]-+")
-END = re.compile(r"---\[ end (trace|Kernel panic)|^\s*</TASK>")
-DMAR = re.compile(r"DMAR: \[DMA|DMAR: DRHD: handling fault|DMAR: \[INTR-REMAP")
-HIT = re.compile(
-    r"WARNING:|BUG:|Oops|Call Trace|list_del corruption|list_add corruption|"
-    r"refcount_t:|KASAN|UBSAN|lockdep|possible recursive locking|"
-    r"circular locking|general protection fault|Kernel panic|"
-    r"soft lockup|hard LOCKUP|blocked for more than \d+ seconds|"
-    r"rcu_(?:sched|preempt) detected stalls|" + DMAR.pattern)
-TAP_TEST = re.compile(r"^(not ok|ok)\b\s*(\d+)?\s*(.*)$")
-TAP_PLAN = re.compile(r"^1\.\.(\d+)\s*(?:#\s*(.*))?$")
-TAP_KEEP = re.compile(r"^\s*(?:ok\b|not ok\b|1\.\.\d|#|KTAP version|TAP version)")
-TIMESTAMP = re.compile(r"^\[\s*\d+\.\d+\]\s?")
-
-
 def log(msg):
     sys.stderr.write("[run-guest] %s\n" % msg)
     sys.stderr.flush()
-
-
-def desc(text):
-    """A TAP description: no '#' (directive) and no newline."""
-    return text.replace("#", "-").replace("\n", " ").strip()
 
 
 # ---------------------------------------------------------------- KVM probe
@@ -233,75 +222,30 @@ class QMP:
             pass
 
 
-# -------------------------------------------------------------- scanner
-
-class Scanner:
-    """Kernel log checks with expectations and report grouping."""
-
-    MAX_BLOCK = 200
-
-    def __init__(self):
-        self.expect = []                # compiled regexes
-        self.block = None               # {"hits": [(text, lineno)], "n": lines}
-        self.findings = []              # (text, lineno) of unexpected reports
-        self.expected = []              # (text, lineno) of expected ones
-
-    def add_expect(self, pattern):
-        self.expect.append(re.compile(pattern))
-
-    def clear_expect(self):
-        self.close_block()
-        self.expect = []
-
-    def _judge(self, hits):
-        if not hits:
-            return
-        for text, _ in hits:
-            if any(e.search(text) for e in self.expect):
-                self.expected.append(hits[0])
-                return
-        self.findings.append(hits[0])
-
-    def close_block(self):
-        if self.block is not None:
-            self._judge(self.block["hits"])
-            self.block = None
-
-    def kernel_line(self, text, lineno):
-        if CUT.search(text):
-            self.close_block()
-            self.block = {"hits": [], "n": 0}
-            return
-        if self.block is not None:
-            self.block["n"] += 1
-        if DMAR.search(text):
-            self._judge([(text, lineno)])       # one line, never folded
-        elif HIT.search(text):
-            if self.block is None:
-                self.block = {"hits": [], "n": 0}
-            self.block["hits"].append((text, lineno))
-        if self.block is not None and (END.search(text) or self.block["n"] > self.MAX_BLOCK):
-            self.close_block()
-
-
 # --------------------------------------------------------------- runner
 
 class Run:
+    """One boot: the console log file, QMP, and the Verdict it feeds."""
+
     def __init__(self, args, log_path):
         self.args = args
         self.logf = open(log_path, "w", encoding="utf-8", errors="replace")
         self.log_path = log_path
         self.lineno = 0
         self.tail = []
-        self.guest = []                 # payloads of "@@|" lines
         self.boot_timed_out = False     # nothing from /init by --boot-timeout
-        self.runner_fail = []           # descriptions of failures the runner adds
-        self.runner_diag = []
-        self.scanner = Scanner()
-        self.done_rc = None
+        self.verdict = Verdict(args.name, args.qemu_expect or (), args.qemu_require or ())
         self.qmp = None
         self.console_lines = 0
         self.kvm_error = False
+
+    @property
+    def started(self):
+        return bool(self.verdict.guest)
+
+    @property
+    def done_rc(self):
+        return self.verdict.done_rc
 
     def write(self, line):
         self.lineno += 1
@@ -316,39 +260,22 @@ class Run:
     def console_line(self, raw):
         self.console_lines += 1
         lineno = self.write(raw)
-        text = TIMESTAMP.sub("", raw)
-        m = MARKER.search(text)
-        if not m:
-            self.scanner.kernel_line(text, lineno)
-            return
-        kind, payload = m.group(1), m.group(2)
-        if kind == "|":
-            self.guest.append(payload)
-        elif kind == "EXPECT":
-            try:
-                self.scanner.add_expect(payload)
-            except re.error as e:
-                self.runner_fail.append("invalid @@EXPECT regex %r: %s (console line %d)"
-                                        % (payload, e, lineno))
-        elif kind == "EXPECT-CLEAR":
-            self.scanner.clear_expect()
-        elif kind == "QMP":
-            self.do_qmp(payload, lineno)
-        elif kind == "DONE":
-            mm = re.match(r"rc=(\d+)", payload)
-            self.done_rc = int(mm.group(1)) if mm else -1
+        act = self.verdict.console_line(raw, lineno)
+        if act and act[0] == "QMP":
+            self.do_qmp(act[1], lineno)
 
     def do_qmp(self, payload, lineno):
+        fail = self.verdict.runner_fail
         try:
             cmd = json.loads(payload)
             if not isinstance(cmd, dict) or "execute" not in cmd:
                 raise ValueError("not a QMP command object")
         except ValueError as e:
-            self.runner_fail.append("bad @@QMP request at console line %d: %s" % (lineno, e))
+            fail.append("bad @@QMP request at console line %d: %s" % (lineno, e))
             self.write("@@QMP-REPLY " + json.dumps({"error": {"desc": str(e)}}))
             return
-        if self.qmp is None:
-            self.runner_fail.append("@@QMP at console line %d: no QMP connection" % lineno)
+        if not self.qmp:
+            fail.append("@@QMP at console line %d: no QMP connection" % lineno)
             return
         try:
             reply = self.qmp.execute(cmd)
@@ -358,58 +285,6 @@ class Run:
         for ev in self.qmp.events:
             self.write("@@QMP-EVENT " + json.dumps(ev))
         self.qmp.events = []
-
-    # ---- TAP assembly
-
-    def tap(self, name):
-        out = ["KTAP version 1"]
-        body = []
-        plan = None
-        skip_all = None
-        results = 0
-        maxno = 0
-        for line in self.guest:
-            s = line.rstrip()
-            if s.startswith("KTAP version") or s.startswith("TAP version"):
-                continue
-            pm = TAP_PLAN.match(s)
-            if pm and plan is None:
-                plan = int(pm.group(1))
-                if plan == 0:
-                    skip_all = pm.group(2) or "no tests"
-                continue
-            tm = TAP_TEST.match(s)
-            if tm:
-                results += 1
-                if tm.group(2):
-                    maxno = max(maxno, int(tm.group(2)))
-                body.append(s)
-            elif TAP_KEEP.match(s):
-                body.append(s)
-            elif s:
-                body.append("# | " + s)
-        extra = []
-        if skip_all is not None and results == 0:
-            skip = re.sub(r"^SKIP\s*", "", skip_all, flags=re.I)
-            body.append("ok 1 %s # SKIP %s" % (desc(name), desc(skip)))
-            results, maxno, plan = 1, 1, 1
-        if plan is None and results == 0:
-            extra.append("%s: the guest printed no TAP" % name)
-        elif plan is not None and results < plan:
-            extra.append("%s: %d of %d planned tests did not report (the suite stopped early)"
-                         % (name, plan - results, plan))
-        extra += self.runner_fail
-        for text, lineno in self.scanner.findings:
-            extra.append("%s: kernel log: %s (console line %d)" % (name, text.strip(), lineno))
-        n = max(maxno, plan or 0, results)
-        out.append("1..%d" % (n + len(extra)))
-        out += body
-        for i, text in enumerate(extra, n + 1):
-            out.append("not ok %d %s" % (i, desc(text)))
-        for text, lineno in self.scanner.expected:
-            out.append("# expected kernel report (console line %d): %s" % (lineno, text.strip()))
-        out += ["# " + d for d in self.runner_diag]
-        return out
 
 
 def _die_with_parent():
@@ -426,7 +301,7 @@ def _terminate(signum, _frame):
     raise SystemExit(128 + signum)
 
 
-def build_cmd(args, accel, qmp_path):
+def build_cmd(args, accel, qmp_path, qemu_log=None):
     append = BASE_APPEND
     if args.append:
         append += " " + args.append
@@ -443,6 +318,8 @@ def build_cmd(args, accel, qmp_path):
     else:
         cmd += ["-serial", "stdio", "-monitor", "none",
                 "-qmp", "unix:%s,server=on,wait=off" % qmp_path]
+    if qemu_log:
+        cmd += ["-d", "guest_errors", "-D", qemu_log]
     if args.iommu != "none":
         cmd += ["-device", "intel-iommu," + args.iommu]
     return cmd + args.qemu_args
@@ -452,7 +329,8 @@ def boot(args, accel, log_path):
     """One boot. Returns (Run, qemu_rc, timed_out, early_kvm_failure)."""
     tmpdir = tempfile.mkdtemp(prefix="uio-sva-")
     qmp_path = os.path.join(tmpdir, "qmp.sock")
-    cmd = build_cmd(args, accel, qmp_path)
+    qemu_log = os.path.join(tmpdir, "guest-errors.log")
+    cmd = build_cmd(args, accel, qmp_path, qemu_log)
     run = Run(args, log_path)
     run.write("@@RUNNER " + " ".join(cmd))
     t0 = time.monotonic()
@@ -476,17 +354,18 @@ def boot(args, accel, log_path):
                     run.qmp = QMP(qmp_path)
                     sel.register(run.qmp, selectors.EVENT_READ, "qmp")
                 except (OSError, TimeoutError, ValueError) as e:
-                    run.runner_diag.append("QMP connection failed: %s" % e)
+                    run.verdict.runner_diag.append("QMP connection failed: %s" % e)
                     run.qmp = False
             if run.done_rc is not None and done_at is None:
                 done_at = now
-                run.runner_diag.append("suite done after %.1f s (accel %s)" % (now - t0, accel))
+                run.verdict.runner_diag.append("suite done after %.1f s (accel %s)"
+                                               % (now - t0, accel))
             limit = deadline if done_at is None else min(deadline, done_at + 30)
-            if not run.guest and not args.interactive:
+            if not run.started and not args.interactive:
                 limit = min(limit, boot_deadline)
             if now >= limit:
                 timed_out = done_at is None
-                run.boot_timed_out = not run.guest
+                run.boot_timed_out = not run.started
                 break
             for key, _ in sel.select(timeout=min(0.5, limit - now)):
                 if key.data == "qmp":
@@ -510,6 +389,7 @@ def boot(args, accel, log_path):
                         run.console_line(line)
                     else:
                         run.write("[qemu-stderr] " + line)
+                        run.verdict.qemu_stderr(line)
                         if "KVM internal error" in line or "kvm_" in line:
                             run.kvm_error = True
     finally:
@@ -525,9 +405,16 @@ def boot(args, accel, log_path):
                 proc.wait()
         if run.qmp:
             run.qmp.close()
+        try:
+            with open(qemu_log, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+        except OSError:
+            text = ""
+        for line in text.splitlines():
+            run.write("[qemu-guest-errors] " + line)
+        run.verdict.qemu_log(text)
         shutil.rmtree(tmpdir, ignore_errors=True)
     rc = proc.returncode
-    run.scanner.close_block()
     elapsed = time.monotonic() - t0
     # KVM that cannot run this guest (nested KVM here): QEMU dies before the
     # kernel prints anything, or reports a KVM internal error.
@@ -556,6 +443,8 @@ def main():
                     choices=["auto", "kvm", "tcg"])
     ap.add_argument("--iommu", default=os.environ.get("UIO_SVA_IOMMU") or DEFAULT_IOMMU)
     ap.add_argument("--name", default="guest")
+    ap.add_argument("--qemu-expect", action="append", metavar="REGEX")
+    ap.add_argument("--qemu-require", action="append", metavar="REGEX")
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--interactive", action="store_true")
     ap.add_argument("--probe-accel", action="store_true")
@@ -602,19 +491,11 @@ def main():
         run.logf.close()
         accel = "tcg"
         run, rc, timed_out, early = boot(args, accel, log_path)
-    run.runner_diag.append("console log: %s" % os.path.abspath(log_path))
-    if timed_out and run.boot_timed_out:
-        run.runner_fail.append("%s: the guest printed nothing from /init within %d s (killed)"
-                               % (args.name, args.boot_timeout))
-    elif timed_out:
-        run.runner_fail.append("%s: the guest did not finish within %d s (killed)"
-                               % (args.name, args.timeout))
-    elif run.done_rc is None:
-        run.runner_fail.append("%s: the guest stopped before the suite finished (qemu exit %s)"
-                               % (args.name, rc))
+    run.verdict.runner_diag.append("console log: %s" % os.path.abspath(log_path))
     run.logf.close()
-    lines = run.tap(args.name)
-    failed = any(re.match(r"not ok\b", l) and not re.search(r"#\s*TODO", l, re.I) for l in lines)
+    lines, failed = run.verdict.tap(qemu_rc=rc, timed_out=timed_out,
+                                    boot_timed_out=run.boot_timed_out,
+                                    timeout=args.timeout, boot_timeout=args.boot_timeout)
     if timed_out or (failed and run.done_rc is None):
         sys.stderr.write("---- last %d console lines (%s) ----\n" % (len(run.tail), log_path))
         sys.stderr.write("\n".join(run.tail) + "\n----\n")

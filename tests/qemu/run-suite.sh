@@ -32,6 +32,9 @@
 #   #@ smp: N          vCPUs (default 2)
 #   #@ iommu: PROPS    the intel-iommu properties, or "none" for no vIOMMU
 #                      (default: run-guest.py's, with svm=on)
+#   #@ qemu-expect: RE  QEMU stderr / -d guest_errors lines matching RE are
+#                      expected (the suite provokes them on purpose)
+#   #@ qemu-require: RE such a line must appear (several lines add up)
 #
 # Exit status: 0 if all tests passed or were skipped, 1 otherwise, 2 on a
 # usage error. Every failure is also a "not ok" line in the TAP.
@@ -161,6 +164,12 @@ args=(--qemu "$qemu" --kernel "$VMLINUZ" --initrd "$initrd" --append "$full_appe
 	--timeout "${timeout:-600}" --mem "${mem:-1G}" --smp "${smp:-2}"
 	--name "$name" --log "$logdir/$suite.log" "${verbose[@]}")
 [ -n "$iommu" ] && args+=(--iommu "$iommu")
+while IFS= read -r re; do
+	[ -n "$re" ] && args+=(--qemu-expect "$re")
+done < <(meta qemu-expect)
+while IFS= read -r re; do
+	[ -n "$re" ] && args+=(--qemu-require "$re")
+done < <(meta qemu-require)
 for ((i = 0; i < ${#fwargs[@]}; i += 2)); do
 	[ "${fwargs[$i]}" = -L ] && args+=(-L "${fwargs[$((i + 1))]}")
 done

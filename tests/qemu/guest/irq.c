@@ -107,25 +107,20 @@ static bool rearm(struct dctx *d)
 /* Fill the buffer by SVA DMA, with or without IRQ_EN; check every byte. */
 static bool fill(struct dctx *d, bool irq)
 {
-	struct td_job job = { .pasid = d->pasid, .op = TD_OP_FILL,
-			      .dst = (uintptr_t)d->buf, .len = BUF_LEN,
-			      .pattern = PATTERN, .irq = irq,
+	struct td_job job = { .pasid = d->pasid, .pattern = PATTERN, .irq = irq,
 			      .timeout_ms = 30000 };
-	size_t i;
+	long bad;
+	int ret;
 
 	memset(d->buf, 0, BUF_LEN);
-	if (td_run(d->dev, &job) || !td_ok(&job)) {
+	ret = td_fill_verified(d->dev, &job, d->buf, BUF_LEN, &bad);
+	if (ret == -EILSEQ)
+		ktest_diag("%s: byte %ld not filled", d->bdf, bad);
+	else if (ret)
 		ktest_diag("%s: fill failed: status 0x%x error %u%s", d->bdf,
 			   job.status, job.error,
 			   job.timed_out ? " (timeout)" : "");
-		return false;
-	}
-	for (i = 0; i < BUF_LEN; i++)
-		if (d->buf[i] != (unsigned char)(PATTERN >> (8 * (i % 8)))) {
-			ktest_diag("%s: byte %zu not filled", d->bdf, i);
-			return false;
-		}
-	return true;
+	return !ret;
 }
 
 /* Wait for an interrupt; 0, -ETIMEDOUT or another -errno. */

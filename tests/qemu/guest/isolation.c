@@ -286,19 +286,15 @@ static void case_unsafe_bind(struct ctx *c)
 /* Fill a malloc() buffer by SVA DMA; true when every byte is right. */
 static bool verified_fill(struct uiosva_dev *dev, uint32_t pasid)
 {
-	struct td_job job = { .pasid = pasid, .op = TD_OP_FILL, .len = DMA_LEN,
-			      .pattern = PATTERN, .timeout_ms = 60000 };
+	struct td_job job = { .pasid = pasid, .pattern = PATTERN,
+			      .timeout_ms = 60000 };
 	unsigned char *buf = malloc(DMA_LEN);
 	bool ok;
-	size_t i;
 
 	if (!buf)
 		return false;
 	memset(buf, 0, DMA_LEN);
-	job.dst = (uintptr_t)buf;
-	ok = !td_run(dev, &job) && td_ok(&job);
-	for (i = 0; ok && i < DMA_LEN; i++)
-		ok = buf[i] == (unsigned char)(PATTERN >> (8 * (i % 8)));
+	ok = !td_fill_verified(dev, &job, buf, DMA_LEN, NULL);
 	ktest_diag("fill %lu KiB: status 0x%x error %u fault 0x%llx, %s", DMA_LEN / 1024,
 		   job.status, job.error, (unsigned long long)job.fault_addr,
 		   ok ? "every byte right" : "NOT verified");

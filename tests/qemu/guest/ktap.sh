@@ -10,8 +10,12 @@
 #   ktap_test_fail DESC          "not ok N DESC"
 #   ktap_test_skip DESC [REASON] "ok N DESC # SKIP REASON" (counts as skipped,
 #                                never as passed)
-#   ktap_test_xfail DESC [WHY]   "ok N DESC # XFAIL WHY" (known failure)
+#   ktap_test_xfail DESC [WHY]   "ok N DESC # XFAIL WHY" (known failure; the
+#                                host runner counts it as a failure, never
+#                                as passed)
 #   ktap_test_result DESC RC     by exit code: 0 pass, 4 skip, else fail
+#                                (2, kselftest's XFAIL, is a failure here:
+#                                only ktap_test_xfail declares one)
 #   ktap_print_msg TEXT...       "# TEXT" (diagnostic)
 #   ktap_finished                prints the totals; exits 1 if a test failed
 #                                or the plan was not met, else 0
@@ -23,7 +27,14 @@
 #   ktap_expect REGEX            tell the host runner that kernel log lines
 #                                matching REGEX (Python re.search) are expected
 #                                from now on (not failures)
-#   ktap_expect_clear            forget all expectations
+#   ktap_require REGEX           like ktap_expect, and a kernel log line
+#                                matching REGEX must appear before the scope
+#                                ends (ktap_expect_clear or the suite's end),
+#                                else the runner fails the suite. Matched
+#                                against kernel lines only, never against
+#                                the suite's own output
+#   ktap_expect_clear            end of the scope: forget all expectations,
+#                                check the requirements
 #   ktap_qmp JSON                ask the host runner to execute the QMP
 #                                command JSON (one line); the reply goes to
 #                                the console log only: poll for the effect
@@ -41,6 +52,7 @@ KTAP_CNT_SKIP=0
 KTAP_CNT_XFAIL=0
 KSFT_PASS=0
 KSFT_FAIL=1
+# shellcheck disable=SC2034 # part of the kselftest API
 KSFT_XFAIL=2
 # shellcheck disable=SC2034 # part of the kselftest API
 KSFT_XPASS=3
@@ -104,8 +116,10 @@ ktap_test_result() {
 	case "$2" in
 	"$KSFT_PASS") ktap_test_pass "$1" ;;
 	"$KSFT_SKIP") ktap_test_skip "$1" ;;
-	"$KSFT_XFAIL") ktap_test_xfail "$1" ;;
-	*) ktap_test_fail "$1" ;;
+	*)
+		ktap_print_msg "exit status $2"
+		ktap_test_fail "$1"
+		;;
 	esac
 }
 
@@ -149,6 +163,10 @@ __ktap_host() {
 
 ktap_expect() {
 	__ktap_host "@@EXPECT $*"
+}
+
+ktap_require() {
+	__ktap_host "@@REQUIRE $*"
 }
 
 ktap_expect_clear() {

@@ -38,6 +38,13 @@ rc() {
 	return 1
 }
 
+# drv_log TEXT: the driver's own kernel log lines ("uio_pci_sva BDF: ...")
+# that contain TEXT, without timestamps. Never the suite's output, which
+# /init relays into the same log as "@@| ...".
+drv_log() {
+	dmesg | sed 's/^\[[^]]*\] *//' | grep '^uio_pci_sva ' | grep -F -- "$1"
+}
+
 # verdict DESC STATUS: pass when STATUS is 0.
 verdict() {
 	if [ "$2" = 0 ]; then ktap_test_pass "$1"; else ktap_test_fail "$1"; fi

@@ -7,12 +7,16 @@
 #ifndef UIO_SVA_SYSFS_H
 #define UIO_SVA_SYSFS_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "klog.h"
 
 #define SVA_DRV "/sys/bus/pci/drivers/uio_pci_sva"
 
@@ -79,7 +83,60 @@ static inline int wait_path(const char *path, int want, int ms)
 	return path_exists(path) == want ? 0 : -ETIMEDOUT;
 }
 
-/* sva_bind_dev() - bind @bdf to uio_pci_sva via driver_override; -errno. */
+/*
+ * sva_has_uio() - true once the driver's probe has registered @bdf's uio
+ * device and devtmpfs has its /dev/uioN.
+ */
+static inline bool sva_has_uio(const char *bdf)
+{
+	char path[sizeof("/dev/") + sizeof(((struct dirent *)0)->d_name)];
+	struct dirent *d;
+	bool ret = false;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/uio", bdf);
+	dir = opendir(path);
+	if (!dir)
+		return false;
+	while ((d = readdir(dir))) {
+		if (strncmp(d->d_name, "uio", 3))
+			continue;
+		snprintf(path, sizeof(path), "/dev/%s", d->d_name);
+		ret = path_exists(path);
+		break;
+	}
+	closedir(dir);
+	return ret;
+}
+
+/*
+ * sva_wait_bound() - wait up to @ms until @bdf is bound to uio_pci_sva and
+ * its probe is over: the driver link appears before probe() runs, the
+ * uio node during it, /dev/uioN with it. 0, -ENODEV (the driver link went
+ * away: probe failed), or -ETIMEDOUT.
+ */
+static inline int sva_wait_bound(const char *bdf, int ms)
+{
+	const struct timespec pause = { 0, 10 * 1000 * 1000 };
+	char link[256];
+
+	snprintf(link, sizeof(link), SVA_DRV "/%s", bdf);
+	if (wait_path(link, 1, ms))
+		return -ETIMEDOUT;
+	for (; ms > 0; ms -= 10) {
+		if (sva_has_uio(bdf))
+			return 0;
+		if (!path_exists(link))
+			return -ENODEV;
+		nanosleep(&pause, NULL);
+	}
+	return sva_has_uio(bdf) ? 0 : -ETIMEDOUT;
+}
+
+/*
+ * sva_bind_dev() - bind @bdf to uio_pci_sva via driver_override and wait
+ * (5 s at most) until the probe is over and /dev/uioN exists; -errno.
+ */
 static inline int sva_bind_dev(const char *bdf)
 {
 	char path[256];
@@ -90,12 +147,12 @@ static inline int sva_bind_dev(const char *bdf)
 	if (ret)
 		return ret;
 	snprintf(path, sizeof(path), SVA_DRV "/%s", bdf);
-	if (path_exists(path))
-		return 0;
-	ret = sysfs_write("/sys/bus/pci/drivers_probe", bdf);
-	if (ret)
-		return ret;
-	return wait_path(path, 1, 5000);
+	if (!path_exists(path)) {
+		ret = sysfs_write("/sys/bus/pci/drivers_probe", bdf);
+		if (ret)
+			return ret;
+	}
+	return sva_wait_bound(bdf, 5000);
 }
 
 /* sva_unbind_dev() - unbind @bdf from uio_pci_sva; -errno. */
@@ -107,27 +164,6 @@ static inline int sva_unbind_dev(const char *bdf)
 	if (!path_exists(path))
 		return 0;
 	return sysfs_write(SVA_DRV "/unbind", bdf);
-}
-
-/*
- * kmsg() - write a line into the kernel log (for @@EXPECT / @@QMP). One
- * write() per record: /dev/kmsg rejects what glibc's dprintf() does.
- */
-static inline int kmsg(const char *line)
-{
-	char rec[1024];
-	int fd, len, ret = 0;
-
-	len = snprintf(rec, sizeof(rec), "<5>%s\n", line);
-	if (len < 0 || len >= (int)sizeof(rec))
-		return -EINVAL;
-	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, rec, (size_t)len) != len)
-		ret = -errno;
-	close(fd);
-	return ret;
 }
 
 #endif /* UIO_SVA_SYSFS_H */

@@ -193,6 +193,52 @@ static inline bool td_ok(const struct td_job *job)
 	       !(job->status & TD_STATUS_ERROR) && job->error == TD_ERR_NONE;
 }
 
+/*
+ * td_fill_check() - the first index where @buf differs from what FILL with
+ * @pattern writes (byte i is byte i % 8 of @pattern, little-endian), or -1.
+ */
+static inline long td_fill_check(const void *buf, uint64_t len, uint64_t pattern)
+{
+	const unsigned char *p = buf;
+	uint64_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != (unsigned char)(pattern >> (8 * (i % 8))))
+			return (long)i;
+	return -1;
+}
+
+/*
+ * td_fill_verified() - the one "DMA fill, then the CPU checks every byte"
+ * of the guest programs: the device fills @len bytes at @buf under
+ * @job->pasid with @job->pattern (@job's irq and timeout_ms as the caller
+ * set them; op, dst and len are set here), then the CPU checks every byte.
+ * @job keeps what the device reported. Returns 0; -errno when the device
+ * could not be driven or did not finish; -EIO when it reported an error;
+ * -EILSEQ when a byte is wrong (its index in *@bad, which may be NULL).
+ */
+static inline int td_fill_verified(struct uiosva_dev *dev, struct td_job *job,
+				   void *buf, uint64_t len, long *bad)
+{
+	long first;
+	int ret;
+
+	job->op = TD_OP_FILL;
+	job->dst = (uintptr_t)buf;
+	job->len = len;
+	if (bad)
+		*bad = -1;
+	ret = td_run(dev, job);
+	if (ret)
+		return ret;
+	if (!td_ok(job))
+		return -EIO;
+	first = td_fill_check(buf, len, job->pattern);
+	if (bad)
+		*bad = first;
+	return first >= 0 ? -EILSEQ : 0;
+}
+
 static inline uint64_t td_fnv1a64(const void *buf, size_t len)
 {
 	const unsigned char *p = buf;

@@ -23,7 +23,7 @@ rc 0 && [ "$(driver_of "$BDF")" = uio_pci_sva ] &&
 	[ "$(cat "/sys/bus/pci/devices/$BDF/sva_status")" = ready ]
 verdict "the device binds (it is isolated by the IOMMU); sva_status ready" $?
 
-before=$(dmesg | grep -c "$ADVICE")
+before=$(drv_log "$ADVICE" | wc -l)
 cli uio-sva dma "$BDF"
 rc 4 && has "No such device or address" "iommu-no-sva"
 verdict "dma: open() fails with ENXIO, exit 4, the hint names iommu-no-sva" $?
@@ -31,10 +31,11 @@ verdict "dma: open() fails with ENXIO, exit 4, the hint names iommu-no-sva" $?
 [ "$(cat "/sys/bus/pci/devices/$BDF/sva_status")" = iommu-no-sva ]
 verdict "sva_status is iommu-no-sva after the refused open" $?
 
-after=$(dmesg | grep -c "$ADVICE")
+after=$(drv_log "$ADVICE" | wc -l)
 ktap_print_msg "advice lines: $before before, $after after"
-dmesg | grep "$ADVICE" | tail -n 1 | sed 's/^/# /'
-[ $((after - before)) -eq 1 ] && dmesg | grep "$ADVICE" | tail -n 1 | grep "$BDF" | grep -q "cannot bind (error -[0-9]*)"
+line=$(drv_log "$ADVICE" | tail -n 1)
+ktap_print_msg "$line"
+[ $((after - before)) -eq 1 ] && printf '%s\n' "$line" | grep "$BDF" | grep -q "cannot bind (error -[0-9]*)"
 verdict "one log line names the device, the IOMMU's error and the advice" $?
 
 cli cat "/sys/bus/pci/devices/$BDF/pasid"

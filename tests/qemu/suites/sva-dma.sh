@@ -6,5 +6,10 @@
 #@ qemu: -device uio-sva-testdev,id=dev0
 #@ mem: 1G
 #@ timeout: 1200
+# The wrong-PASID case on purpose: the device's page request for the
+# unbound PASID is refused (-EINVAL), and intel-iommu may find the fault
+# register still busy with the same fault.
+#@ qemu-require: ^uio-sva-testdev: page request for 0x[0-9a-f]+ not sent \(-22\)$
+#@ qemu-expect: ^qemu-system-x86_64: New fault is not recorded due to compression of faults$
 
 exec sva-dma
