@@ -41,7 +41,8 @@ suite=$1
 shift
 case "$suite" in *[!a-z]*|'') usage ;; esac
 deps=$(bash "$here/kernels.sh" --build-deps "$suite") || die "cannot resolve the build dependencies of the $suite kernels"
-deps=$(echo $deps)	# one line
+deps=$(tr '\n' ' ' <<<"$deps")
+deps=${deps% }
 key=$(hash_inputs "recipe=$RECIPE" "suite=$suite" "packages=$PACKAGES $deps")
 root=$UIO_SVA_CACHE/chroot-$suite-$key
 
@@ -102,6 +103,7 @@ create() {
 		tail -n 20 "$logd-install.log" >&2
 		die "installing build packages into the $suite chroot failed (log: $logd-install.log)"
 	}
+	# shellcheck disable=SC2086  # word lists
 	printf '%s\n' $PACKAGES $deps | as_root tee "$tmp/.uio-sva-ready" >/dev/null
 	as_root mv "$tmp" "$root"
 	# Drop chroots of other keys that nobody used for two days (the
