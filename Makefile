@@ -10,6 +10,8 @@
 #   make install             modules_install, depmod, and tools/ (PREFIX=/usr/local)
 #   make check               sparse (C=2), checkpatch --strict, W=1 on the matrix
 #   make test                host unit tests, the kernel matrix and the QEMU suites
+#                            (after tests/setup.sh, the one install step)
+#   make test-fresh          the set-up and make test in a pristine Debian 12 chroot
 #   make bench               the benchmark (QEMU guest): tools/bench/results.{md,csv}
 #   make clean
 
@@ -40,6 +42,9 @@ check:
 test:
 	./tests/run-all.sh
 
+test-fresh:
+	./tests/fresh-machine.sh
+
 bench:
 	./tools/bench/run-bench.sh
 
@@ -49,4 +54,4 @@ clean:
 	rm -rf build
 	$(MAKE) -C tools clean
 
-.PHONY: all modules modules_install load install check test bench clean
+.PHONY: all modules modules_install load install check test test-fresh bench clean
