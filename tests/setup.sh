@@ -32,8 +32,7 @@ step() {	# step DESCRIPTION CMD...: run CMD (stderr shown and kept), report it
 	local desc=$1 t0=$SECONDS out rc=0
 	shift
 	out=$(mktemp)
-	"$@" 2> >(tee "$out" >&2) || rc=$?
-	wait $! 2>/dev/null || true	# tee has written everything
+	{ "$@" 2>&1 1>&3 | tee "$out" >&2; rc=${PIPESTATUS[0]}; } 3>&1
 	n=$((n + 1))
 	if [ $rc -eq 0 ]; then
 		echo "ok $n - $desc ($((SECONDS - t0)) s)"
