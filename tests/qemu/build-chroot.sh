@@ -32,6 +32,13 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # Build tools besides the headers' own dependencies (gcc-N-for-host, ...).
 PACKAGES='make libc6-dev sparse perl kmod'
+# Suites whose sparse is too old for their kernels: 7.3's Kbuild turns
+# sparse off unless it knows __typeof_unqual__ (scripts/checker-valid.sh),
+# which trixie's 0.6.4 does not. They get sid's sparse binary as well,
+# unpacked into /opt/sparse-sid (dpkg-deb -x; it needs only libc6 >= 2.38)
+# and first in PATH (/usr/local/bin/sparse), while the compiler stays the
+# suite's own, the one the kernel was built with.
+SPARSE_FROM_SID='trixie'
 RECIPE=1	# bump to force a rebuild after changing the recipe below
 
 usage() { sed -n '3,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
@@ -43,7 +50,9 @@ case "$suite" in *[!a-z]*|'') usage ;; esac
 deps=$(bash "$here/kernels.sh" --build-deps "$suite") || die "cannot resolve the build dependencies of the $suite kernels"
 deps=$(tr '\n' ' ' <<<"$deps")
 deps=${deps% }
-key=$(hash_inputs "recipe=$RECIPE" "suite=$suite" "packages=$PACKAGES $deps")
+sparse_sid=
+case " $SPARSE_FROM_SID " in *" $suite "*) sparse_sid=1 ;; esac
+key=$(hash_inputs "recipe=$RECIPE" "suite=$suite" "packages=$PACKAGES $deps" "sparse-from-sid=$sparse_sid")
 root=$UIO_SVA_CACHE/chroot-$suite-$key
 
 ready() { [ -f "$root/.uio-sva-ready" ]; }
@@ -104,6 +113,17 @@ create() {
 		die "installing build packages into the $suite chroot failed (log: $logd-install.log)"
 	}
 	# shellcheck disable=SC2086  # word lists
+	if [ -n "$sparse_sid" ]; then
+		local dl
+		dl=$(mktemp -d)
+		(cd "$dl" && apt-get download -q -o APT::Sandbox::User=root sparse/sid) > "$logd-sparse.log" 2>&1 ||
+			{ cat "$logd-sparse.log" >&2; die "apt-get download sparse/sid failed"; }
+		as_root dpkg-deb -x "$dl"/sparse_*.deb "$tmp/opt/sparse-sid"
+		as_root ln -sf /opt/sparse-sid/usr/bin/sparse "$tmp/usr/local/bin/sparse"
+		rm -rf "$dl"
+		(cd / && in_chroot "$tmp" sh -c 'command -v sparse; sparse --version') >&2 ||
+			die "sid's sparse does not run in the $suite chroot"
+	fi
 	printf '%s\n' $PACKAGES $deps | as_root tee "$tmp/.uio-sva-ready" >/dev/null
 	as_root mv "$tmp" "$root"
 	# Drop chroots of other keys that nobody used for two days (the
