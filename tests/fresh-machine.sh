@@ -121,6 +121,9 @@ set +e
 # shellcheck disable=SC2016
 unshare --mount --propagation private -- bash -euc '
 	root=$1 cmds=$2
+	# The root a mount point, as on a real machine (unshare --propagation
+	# inside, e.g. build-chroot.sh, needs that).
+	mount --bind "$root" "$root"
 	mount -t proc proc "$root/proc"
 	mount -t sysfs sys "$root/sys"
 	mount --rbind /dev "$root/dev"
