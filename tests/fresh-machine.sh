@@ -27,6 +27,9 @@
 # failed" when the set-up failed), followed by nothing; the whole log is in
 # $UIO_SVA_CACHE/fresh/last.log. Needs debootstrap (tests/setup.sh installs
 # it), about 8 GiB free under /var/tmp, and Debian's mirror.
+# The whole script is one brace group, read before it runs: editing or
+# checking out this file during a run does not change the running one.
+{
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source-path=SCRIPTDIR source=qemu/lib/common.sh
@@ -147,3 +150,4 @@ else
 	echo "${last:-0 passed, 1 failed, 0 skipped}"
 fi
 exit "$rc"
+}
