@@ -180,11 +180,12 @@ fetch_headers() {
 		dpkg-deb -x "$p" "$tmp/root"
 	done
 	# The flavour's Makefile includes the -common one by its absolute
-	# /usr/src path: point it into the cache. The scripts and tools
-	# links are relative (../../lib/linux-kbuild-*) and stay valid.
+	# /usr/src path: make it relative (make -C runs in the flavour's
+	# directory), so the cache may be bind-mounted or moved. The scripts
+	# and tools links are relative (../../lib/linux-kbuild-*) already.
 	local mk=$tmp/root/usr/src/linux-headers-$KVER/Makefile
 	[ -f "$mk" ] || die "no usr/src/linux-headers-$KVER/Makefile in ${pkgs[*]}"
-	sed -i "s|/usr/src/|$HCACHE/usr/src/|g" "$mk"
+	sed -i "s|^include /usr/src/|include ../|" "$mk"
 	echo "$KPKGVER" > "$tmp/root/.version"
 	rm -rf "$HCACHE"
 	mv "$tmp/root" "$HCACHE"
