@@ -14,6 +14,8 @@
 #                            <root>/lib/modules and depmod does not run
 #   make check               sparse (C=2), checkpatch --strict, W=1 on the matrix
 #   make test                host unit tests, the kernel matrix and the QEMU suites
+#                            (after tests/setup.sh, the one install step)
+#   make test-fresh          the set-up and make test in a pristine Debian 12 chroot
 #   make bench               the benchmark (QEMU guest): tools/bench/results.{md,csv}
 #   make clean
 
@@ -64,6 +66,9 @@ demo:
 test:
 	./tests/run-all.sh
 
+test-fresh:
+	./tests/fresh-machine.sh
+
 bench:
 	./tools/bench/run-bench.sh
 
@@ -73,4 +78,4 @@ clean:
 	rm -rf build
 	$(MAKE) -C tools clean
 
-.PHONY: all kdir-check modules modules_install load install check demo test bench clean
+.PHONY: all kdir-check modules modules_install load install check demo test test-fresh bench clean

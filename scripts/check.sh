@@ -47,20 +47,18 @@ else
 fi
 
 # Debian's 7.x header packages lack scripts/checker-valid.sh; put the one
-# from linux-source into the build chroot's headers, or Kbuild turns
-# sparse off (with only a warning).
+# from linux-source into the unpacked headers (kernels.sh's cache), or
+# Kbuild turns sparse off (with only a warning).
 install_checker_valid() {
-	local chroot=$1 d
-	for d in "$chroot"/usr/src/linux-headers-*-common/scripts; do
-		[ -d "$d" ] && [ ! -f "$d/checker-valid.sh" ] || continue
-		as_root install -m 0755 "$(dirname "$cp")/checker-valid.sh" "$d/"
-	done
+	local d=$1/scripts
+	[ -d "$d" ] && [ ! -f "$d/checker-valid.sh" ] || return 0
+	install -m 0755 "$(dirname "$cp")/checker-valid.sh" "$d/"
 }
 
 for k in "${kernels[@]}"; do
 	facts=$("$top/tests/qemu/kernels.sh" "$k" 2>"$out") && eval "$facts" ||
 		{ result FAIL "$k: kernel headers" "$out"; continue; }
-	[ "$BUILD_ENV" = sid ] && install_checker_valid "$SID_CHROOT"
+	install_checker_valid "$KDIR"
 	if ! "$top/tests/qemu/build-module.sh" "$k" W=1 C=2 >/dev/null 2>"$out"; then
 		result FAIL "$k: build with W=1 C=2 (sparse)" "$out"
 	elif ! grep -q '^ *CHECK ' "$out"; then

@@ -12,7 +12,8 @@
 # Copies Makefile, Kbuild, Kconfig, *.c, *.h (not those git ignores, such
 # as a generated conftest.h) and scripts/ from DIR into build/KVER/src/,
 # runs `make -j2 KDIR=<headers> MAKE-ARGS` there (on this machine for
-# 6.x, inside the sid chroot for 7.x) and copies the result to
+# 6.x, inside the kernel's build chroot for 7.x: tests/qemu/build-chroot.sh)
+# and copies the result to
 # build/KVER/uio_pci_generic_sva.ko (skipped when sources, kernel and
 # arguments are those of the last build). The contract with the driver: `make
 # KDIR=<dir>` in a directory holding those files builds
@@ -65,7 +66,7 @@ fi
 
 # Skip the build when nothing changed since the last one (same sources,
 # kernel package, build environment and make arguments).
-stamp=$(hash_inputs "$KVER $KPKGVER $BUILD_ENV ${SID_CHROOT:-}" "args: $*" \
+stamp=$(hash_inputs "$KVER $KPKGVER $BUILD_ENV ${BUILD_CHROOT:-} $KDIR" "args: $*" \
 	"${files[@]}" "names: ${files[*]#"$src"/}")
 if [ -f "$out/$MODULE.ko" ] && [ "$(cat "$out/.stamp" 2>/dev/null)" = "$stamp" ]; then
 	log "$MODULE for $KVER is up to date"
@@ -83,24 +84,24 @@ done
 for a in "$@"; do
 	case "$a" in C=*) [ "$BUILD_ENV" = host ] && apt_install sparse ;; esac
 done
+[ "$BUILD_ENV" = host ] && apt_install make gcc
+apt_install kmod	# modinfo, below
 
 log "building $MODULE for $KVER ($BUILD_ENV) ${*:-}"
 t0=$SECONDS
 rc=0
 case "$BUILD_ENV" in
 host)
-	apt_install make gcc
 	make -C "$bsrc" -j2 KDIR="$KDIR" "$@" >&2 || rc=$?
 	;;
-sid)
-	(cd "$UIO_SVA_TOP" && bash "$here/sid-chroot.sh" run make -C "$bsrc" -j2 KDIR="$KDIR" "$@") >&2 || rc=$?
+*)
+	(cd "$UIO_SVA_TOP" && bash "$here/build-chroot.sh" "$BUILD_ENV" run make -C "$bsrc" -j2 KDIR="$KDIR" "$@") >&2 || rc=$?
 	;;
 esac
 [ $rc -eq 0 ] || die "building $MODULE for $KVER failed (make exit $rc); the sources are in $bsrc"
 [ -f "$bsrc/$MODULE.ko" ] || die "make succeeded but left no $MODULE.ko in $bsrc (the Makefile must build it in place)"
 cp "$bsrc/$MODULE.ko" "$out/$MODULE.ko"
 echo "$stamp" > "$out/.stamp"
-apt_install kmod
 vermagic=$(/sbin/modinfo -F vermagic "$out/$MODULE.ko")
 case "$vermagic" in
 "$KVER "*) ;;

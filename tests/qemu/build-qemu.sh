@@ -15,10 +15,17 @@
 #   build-qemu.sh --help
 #
 # Exit status: 0 success; 77 when the QEMU source cannot be obtained (one
-# line on stderr starting with "SKIP:"); anything else is a failure.
+# line on stderr starting with "SKIP:"), except in CI (CI=true), where a
+# missing input is a failure (exit 1); anything else is a failure.
 #
-# Inputs: Debian's QEMU source package (QEMU_DEB_VERSION below, from sid's
-# deb-src, set up by setup-apt.sh), tests/qemu/qemu-patches/*.patch applied
+# Inputs: Debian's QEMU source package QEMU_DEB_VERSION below. It is taken
+# from $UIO_SVA_QEMU_SRC (default: ../shared/qemu-src beside the checkout)
+# when that directory exists: its SHA256SUMS must match. Only when it is
+# absent is it downloaded with `apt-get source` from sid's deb-src (set up by
+# setup-apt.sh; UIO_SVA_NO_APT_SOURCE=1 forbids that, to prove that a build
+# does not need it). The bytes are the same either way, so the cache key
+# does not depend on where they came from.
+# tests/qemu/qemu-patches/*.patch are applied
 # in name order with patch -p1, tests/qemu/qemu-device/uio-sva-testdev.c
 # copied to hw/misc/ and tests/qemu/qtest/uio-sva-testdev-test.c (the
 # device's qtest) to tests/qtest/ first, and the configure flags below.
@@ -32,7 +39,8 @@
 #                              unused for two days are pruned after a build.
 #   <hash>/uio-sva-testdev-test the device's qtest, built with it
 #                              (run by tests/qemu/run-qtest.sh)
-#   src/                       the downloaded source package
+#   src/                       the downloaded source package (unused when
+#                              the shared copy exists)
 #   tree/                      the unpacked, patched source and its build/
 #                              directory, reused so that a change of patch
 #                              or device source rebuilds incrementally. Only
@@ -49,6 +57,7 @@ QEMU_DEB_VERSION=1:10.2.2+ds-1
 QEMU_DSC=qemu_10.2.2+ds-1.dsc
 # The device's qtest (tests/qemu/qtest/$QTEST.c), built beside QEMU.
 QTEST=uio-sva-testdev-test
+QEMU_SHARED_SRC=${UIO_SVA_QEMU_SRC:-$UIO_SVA_TOP/../shared/qemu-src}
 CONFIGURE_FLAGS=(
 	--target-list=x86_64-softmmu
 	--python=/usr/bin/python3
@@ -74,6 +83,9 @@ usage() {
 }
 
 skip() {
+	if [ "${CI:-}" = true ]; then
+		die "$* (in CI a missing QEMU source is a failure, not a skip)"
+	fi
 	printf 'SKIP: %s\n' "$*" >&2
 	exit 77
 }
@@ -104,20 +116,34 @@ cache_key() {
 	)
 }
 
-# fetch_source DIR: make sure DIR holds the source package.
+# fetch_source DIR: print the directory that holds the verified source
+# package: the shared copy when it exists, else DIR (downloaded into it).
 fetch_source() {
 	local dir=$1
+	if [ -d "$QEMU_SHARED_SRC" ]; then
+		[ -f "$QEMU_SHARED_SRC/$QEMU_DSC" ] ||
+			die "$QEMU_SHARED_SRC has no $QEMU_DSC (its README says what belongs there)"
+		(cd "$QEMU_SHARED_SRC" && sha256sum --quiet --strict -c SHA256SUMS) >&2 ||
+			die "$QEMU_SHARED_SRC does not match its SHA256SUMS"
+		log "QEMU source: $(cd "$QEMU_SHARED_SRC" && pwd) (SHA256SUMS verified)"
+		cd "$QEMU_SHARED_SRC" && pwd
+		return 0
+	fi
 	mkdir -p "$dir"
 	if [ -f "$dir/$QEMU_DSC" ] &&
 	   (cd "$dir" && dscverify_files "$QEMU_DSC"); then
+		echo "$dir"
 		return 0
 	fi
+	[ -z "${UIO_SVA_NO_APT_SOURCE:-}" ] ||
+		skip "no $QEMU_SHARED_SRC and UIO_SVA_NO_APT_SOURCE forbids apt-get source"
 	( apt_ready ) || skip "apt sources could not be set up, no QEMU source"
 	log "downloading QEMU source $QEMU_DEB_VERSION"
 	(cd "$dir" && apt-get source -q --download-only "qemu=$QEMU_DEB_VERSION") \
 		>"$dir/download.log" 2>&1 ||
 		skip "apt-get source qemu=$QEMU_DEB_VERSION failed: $(grep -E '^E:' "$dir/download.log" | head -1)"
 	[ -f "$dir/$QEMU_DSC" ] || skip "apt-get source did not produce $QEMU_DSC"
+	echo "$dir"
 }
 
 # dscverify_files DSC: all files listed in DSC are present with their size.
@@ -139,7 +165,8 @@ unpack_tree() {
 	log "unpacking the QEMU source"
 	dpkg-source -x "$src/$QEMU_DSC" "$tmp" >"$tree.tmp/unpack.log" 2>&1 || {
 		tail -20 "$tree.tmp/unpack.log" >&2
-		rm -f "$src/$QEMU_DSC"	# download again next time
+		[ "$src" = "$(cd "$QEMU_SHARED_SRC" 2>/dev/null && pwd)" ] ||
+			rm -f "$src/$QEMU_DSC"	# download again next time
 		die "dpkg-source -x $QEMU_DSC failed"
 	}
 	mkdir -p "$tmp/.uio-sva/applied"
@@ -235,8 +262,7 @@ build() {
 
 	t0=$(date +%s)
 	apt_install dpkg-dev
-	src=$base/src
-	fetch_source "$src"
+	src=$(fetch_source "$base/src")
 	apt_install "${BUILD_DEPS[@]}" "${RUN_DEPS[@]}"
 
 	tree=$base/tree

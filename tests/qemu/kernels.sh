@@ -6,11 +6,15 @@
 #   tests/qemu/kernels.sh NAME            fetch (cached) and print the kernel's facts
 #   tests/qemu/kernels.sh --resolve NAME  resolve packages only (no download)
 #   tests/qemu/kernels.sh --list          print the known NAMEs, one a line
-#   tests/qemu/kernels.sh --headers-for ENV
-#                                         print "linux-headers-ABI=VERSION" for
-#                                         every kernel built in ENV (sid)
+#   tests/qemu/kernels.sh --build-envs    print the BUILD_ENVs in use, one a line
+#   tests/qemu/kernels.sh --build-deps ENV
+#                                         print the packages (one a line) that
+#                                         building against the headers of every
+#                                         kernel built in ENV needs (compiler,
+#                                         kbuild's libraries), from the
+#                                         packages' own Depends
 #
-# NAME is a row of the KERNELS table below (6.1, 6.12, 7.2). The exact
+# NAME is a row of the KERNELS table below (6.1, 6.12, 7.2, 7.3). The exact
 # package is resolved at run time through the row's metapackage, so a new
 # Debian upload is picked up by itself (and cached under a new version).
 #
@@ -23,14 +27,21 @@
 #   KCONFIG=/path/config           the kernel's .config
 #   MODDIR=/path/lib/modules/KVER  trimmed module tree (uncompressed .ko,
 #                                  modules.dep): copy to /lib/modules/KVER
-#   BUILD_ENV=host|sid             where out-of-tree modules are built
-#   KDIR=/usr/src/linux-headers-KVER  headers, as seen in BUILD_ENV
-#   SID_CHROOT=/path               the chroot (empty for BUILD_ENV=host)
+#   BUILD_ENV=host|sid|trixie      where out-of-tree modules are built: this
+#                                  machine, or a chroot of that Debian suite
+#                                  (tests/qemu/build-chroot.sh)
+#   KDIR=/path/usr/src/linux-headers-KVER
+#                                  the headers, unpacked into the cache (the
+#                                  same path on the host and in the chroot)
+#   BUILD_CHROOT=/path             the chroot (empty for BUILD_ENV=host)
 # Logs go to stderr. Exit 0 on success, 1 on failure, 2 on a usage error.
 #
 # Cache: $UIO_SVA_CACHE/kernels/KVER/ holds vmlinuz, config, lib/modules/
 # and .version (the package version it was made from); a different version
-# replaces the entry.
+# replaces the entry. $UIO_SVA_CACHE/headers/KVER/ holds linux-headers-KVER,
+# its -common package and linux-kbuild, unpacked with dpkg-deb -x (never
+# installed on the host: 6.12's headers depend on its linux-image, whose
+# installation regenerates the host's initramfs).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
@@ -38,15 +49,17 @@ set -euo pipefail
 #   NAME  RELEASE  METAPACKAGE  BUILD_ENV
 # RELEASE "-" takes apt's candidate (bookworm, bookworm-security,
 # bookworm-backports by pin); otherwise the highest version that the named
-# suite serves (the suite must be configured in setup-apt.sh, e.g. a future
-# "7.3 trixie-backports linux-image-amd64 sid" row needs trixie-backports
-# there). BUILD_ENV "host" installs linux-headers-ABI on this machine,
-# "sid" installs it into the sid chroot (tests/qemu/sid-chroot.sh), for
-# headers that need a newer compiler than Debian 12's.
+# suite serves (the suite must be configured in setup-apt.sh). BUILD_ENV
+# "host" builds on this machine; a Debian suite name builds in a chroot of
+# that suite (tests/qemu/build-chroot.sh), for headers that need another
+# compiler than Debian 12's: 7.2 (sid) needs gcc 16, 7.3 (trixie-backports)
+# gcc 14 as trixie has it (sid's gcc-14 is a newer point release, and Kbuild
+# warns when the compiler differs from the kernel's).
 KERNELS='
-6.1   -    linux-image-amd64       host
-6.12  -    linux-image-6.12-amd64  host
-7.2   sid  linux-image-amd64       sid
+6.1   -                 linux-image-amd64       host
+6.12  -                 linux-image-6.12-amd64  host
+7.2   sid               linux-image-amd64       sid
+7.3   trixie-backports  linux-image-amd64       trixie
 '
 
 # Modules the guests need besides our driver, by module name (dependencies
@@ -111,6 +124,77 @@ first_file() { local f; for f; do [ -f "$f" ] && { echo "$f"; return 0; }; done;
 
 headers_pkg() { echo "linux-headers-$KVER"; }
 
+# pkg_depends PKG=VER: its Depends, one package name a line (first
+# alternative, no version).
+pkg_depends() {
+	apt-cache show "$1" | awk -F': ' '/^Depends:/ { print $2; exit }' |
+		tr ',' '\n' | sed 's/|.*//; s/(.*//; s/^ *//; s/ *$//' | sed '/^$/d'
+}
+
+# header_pkgs: "PKG=VER" of linux-headers-KVER, its -common and linux-kbuild.
+header_pkgs() {
+	local h p
+	h=$(headers_pkg)
+	echo "$h=$KPKGVER"
+	for p in $(pkg_depends "$h=$KPKGVER"); do
+		case "$p" in
+		linux-headers-*-common*|linux-kbuild-*) echo "$p=$KPKGVER" ;;
+		esac
+	done
+}
+
+# build_deps: what building against these headers needs besides them.
+build_deps() {
+	local p
+	for p in $(header_pkgs); do
+		pkg_depends "$p"
+	done | grep -Ev '^linux-(headers|image|kbuild|base|binary|modules)-|^linux-base$|^(dracut|initramfs-tools)$' | LC_ALL=C sort -u
+}
+
+# fetch_headers: unpack the headers into the cache; sets HCACHE.
+fetch_headers() {
+	HCACHE=$UIO_SVA_CACHE/headers/$KVER
+	local kdir=$HCACHE/usr/src/linux-headers-$KVER
+	if [ "$(cat "$HCACHE/.version" 2>/dev/null)" = "$KPKGVER" ] && [ -f "$kdir/Makefile" ]; then
+		return 0
+	fi
+	cache_lock "headers-$KVER"
+	if [ "$(cat "$HCACHE/.version" 2>/dev/null)" = "$KPKGVER" ]; then
+		cache_unlock
+		return 0
+	fi
+	local pkgs tmp p
+	mapfile -t pkgs < <(header_pkgs)
+	log "unpacking ${pkgs[*]}"
+	mkdir -p "$UIO_SVA_CACHE/headers"
+	tmp=$(mktemp -d "$UIO_SVA_CACHE/headers/.tmp-$KVER.XXXXXX")
+	# shellcheck disable=SC2064
+	trap "rm -rf '$tmp'" EXIT
+	mkdir -p "$tmp/dl" "$tmp/root"
+	(cd "$tmp/dl" && apt-get download -q -o APT::Sandbox::User=root "${pkgs[@]}") \
+		> "$tmp/download.log" 2>&1 || {
+		sed 's/^/  /' "$tmp/download.log" >&2
+		die "apt-get download ${pkgs[*]} failed"
+	}
+	for p in "$tmp"/dl/*.deb; do
+		dpkg-deb -x "$p" "$tmp/root"
+	done
+	# The flavour's Makefile includes the -common one by its absolute
+	# /usr/src path: make it relative (make -C runs in the flavour's
+	# directory), so the cache may be bind-mounted or moved. The scripts
+	# and tools links are relative (../../lib/linux-kbuild-*) already.
+	local mk=$tmp/root/usr/src/linux-headers-$KVER/Makefile
+	[ -f "$mk" ] || die "no usr/src/linux-headers-$KVER/Makefile in ${pkgs[*]}"
+	sed -i "s|^include /usr/src/|include ../|" "$mk"
+	echo "$KPKGVER" > "$tmp/root/.version"
+	rm -rf "$HCACHE"
+	mv "$tmp/root" "$HCACHE"
+	rm -rf "$tmp"
+	trap - EXIT
+	cache_unlock
+	[ -e "$kdir/scripts/Makefile.build" ] || die "the headers of $KVER lack scripts/ (kbuild) after unpacking"
+}
+
 # fetch: download and trim into the cache; sets KCACHE.
 fetch() {
 	KCACHE=$UIO_SVA_CACHE/kernels/$KVER
@@ -141,8 +225,10 @@ fetch() {
 			pkgs+=("linux-$p-$KVER=$KPKGVER")
 		fi
 	done
-	(cd "$dl" && apt-get download -q -o APT::Sandbox::User=root "${pkgs[@]}" >/dev/null) ||
+	(cd "$dl" && apt-get download -q -o APT::Sandbox::User=root "${pkgs[@]}") > "$tmp/download.log" 2>&1 || {
+		sed 's/^/  /' "$tmp/download.log" >&2
 		die "apt-get download ${pkgs[*]} failed (is the package still served? try again after apt-get update)"
+	}
 	for p in "$dl"/*.deb; do
 		dpkg-deb -x "$p" "$root"
 	done
@@ -206,7 +292,7 @@ print_facts() {
 	printf '%s=%q\n' KNAME "$KNAME" KVER "$KVER" KPKGVER "$KPKGVER" \
 		VMLINUZ "$KCACHE/vmlinuz" KCONFIG "$KCACHE/config" \
 		MODDIR "$KCACHE/lib/modules/$KVER" BUILD_ENV "$BUILD_ENV" \
-		KDIR "/usr/src/linux-headers-$KVER" SID_CHROOT "${SID_CHROOT:-}"
+		KDIR "$HCACHE/usr/src/linux-headers-$KVER" BUILD_CHROOT "${BUILD_CHROOT:-}"
 }
 
 case "${1:-}" in
@@ -220,12 +306,15 @@ case "${1:-}" in
 	printf '%s=%q\n' KNAME "$KNAME" KVER "$KVER" KPKGVER "$KPKGVER" \
 		IMAGE_PKG "$IMAGE_PKG" HEADERS_PKG "$(headers_pkg)" BUILD_ENV "$BUILD_ENV"
 	;;
---headers-for)
+--build-envs)
+	awk 'NF { print $4 }' <<<"$KERNELS" | awk '!seen[$0]++'
+	;;
+--build-deps)
 	[ $# -eq 2 ] || usage
 	for KNAME in $(awk -v e="$2" 'NF && $4 == e { print $1 }' <<<"$KERNELS"); do
 		resolve "$KNAME"
-		echo "$(headers_pkg)=$KPKGVER"
-	done
+		build_deps
+	done | LC_ALL=C sort -u
 	;;
 -h|--help|'')
 	usage
@@ -238,20 +327,13 @@ case "${1:-}" in
 	KNAME=$1
 	resolve "$KNAME"
 	fetch
+	fetch_headers
 	case "$BUILD_ENV" in
 	host)
-		apt_install "$(headers_pkg)"
-		[ -f "/usr/src/linux-headers-$KVER/Makefile" ] ||
-			die "linux-headers-$KVER is installed but /usr/src/linux-headers-$KVER is missing"
-		;;
-	sid)
-		SID_CHROOT=$(bash "$(dirname "$0")/sid-chroot.sh" ensure) ||
-			die "cannot prepare the sid chroot (see above)"
-		[ -f "$SID_CHROOT/usr/src/linux-headers-$KVER/Makefile" ] ||
-			die "the sid chroot $SID_CHROOT lacks linux-headers-$KVER"
 		;;
 	*)
-		die "unknown BUILD_ENV '$BUILD_ENV' in the kernel table"
+		BUILD_CHROOT=$(bash "$(dirname "$0")/build-chroot.sh" "$BUILD_ENV" ensure) ||
+			die "cannot prepare the $BUILD_ENV chroot (see above)"
 		;;
 	esac
 	print_facts

@@ -30,6 +30,7 @@
 #   #@ append: STR     kernel command line additions
 #   #@ mem: SIZE       guest memory (default 1G)
 #   #@ smp: N          vCPUs (default 2)
+#   #@ kernels: K...   the kernels run-all.sh runs the suite on (tests/qemu/matrix.sh)
 #   #@ iommu: PROPS    the intel-iommu properties, or "none" for no vIOMMU
 #                      (default: run-guest.py's, with svm=on)
 #   #@ qemu-expect: RE  QEMU stderr / -d guest_errors lines matching RE are

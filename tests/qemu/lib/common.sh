@@ -37,22 +37,39 @@ apt_ready() {
 	export UIO_SVA_APT_READY=1
 }
 
-# apt_install PKG...: install the packages that are not installed yet.
+# apt_missing PKG...: print the PKGs that are not installed, one a line.
 # A PKG may name a suite: meson/bookworm-backports.
-apt_install() {
-	local p name missing=()
+apt_missing() {
+	local p
 	for p in "$@"; do
-		name=${p%%/*}
-		dpkg-query -W -f='${Status}' "$name" 2>/dev/null |
-			grep -q 'install ok installed' || missing+=("$p")
+		dpkg-query -W -f='${Status}' "${p%%/*}" 2>/dev/null |
+			grep -q 'install ok installed' || echo "$p"
 	done
+}
+
+# apt_install PKG...: make sure the packages are installed. tests/setup.sh
+# installs every package of tests/deps/*.list first; with
+# UIO_SVA_NO_INSTALL=1 (make test, CI) a missing package is an error
+# naming it, never an installation in the middle of a checked step.
+# Otherwise (a script run by itself) it is installed, and apt's output goes
+# to a log, never to stdout or stderr, which checkers read.
+apt_install() {
+	local missing aptlog
+	mapfile -t missing < <(apt_missing "$@")
 	[ ${#missing[@]} -eq 0 ] && return 0
+	[ -z "${UIO_SVA_NO_INSTALL:-}" ] ||
+		die "not installed: ${missing[*]}; run tests/setup.sh as root (and list them in tests/deps/*.list if they are not there)"
 	apt_ready
 	log "installing ${missing[*]}"
+	aptlog=$(mktemp)
 	as_root env DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -q --no-install-recommends \
-		-o DPkg::Lock::Timeout=600 "${missing[@]}" \
-		>/dev/null || die "apt-get install ${missing[*]} failed"
+		-o DPkg::Lock::Timeout=600 "${missing[@]}" > "$aptlog" 2>&1 || {
+		sed 's/^/  apt: /' "$aptlog" | tail -n 30 >&2
+		rm -f "$aptlog"
+		die "apt-get install ${missing[*]} failed"
+	}
+	rm -f "$aptlog"
 }
 
 # ---- Additions for the guest platform (kernels, chroot, runner) ----

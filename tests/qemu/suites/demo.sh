@@ -7,6 +7,7 @@
 #
 #@ qemu: -device uio-sva-testdev,id=dev0
 #@ timeout: 600
+#@ kernels: 7.2
 
 . /lib/uio-sva/ktap.sh
 . /lib/uio-sva/suite.sh

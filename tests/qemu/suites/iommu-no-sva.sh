@@ -5,6 +5,7 @@
 # log line per refused open gives the IOMMU's error and the advice. Driven
 # through the uio-sva command, as a user would meet it.
 #
+#@ kernels: 7.2 7.3
 #@ qemu: -device uio-sva-testdev,id=dev0
 #@ iommu: intremap=on,caching-mode=on,x-scalable-mode=on,x-pasid-mode=on,x-flts=on
 #@ timeout: 300

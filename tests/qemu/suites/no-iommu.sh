@@ -6,6 +6,7 @@
 # calling into the IOMMU core, where 6.1 would dereference the missing
 # IOMMU (tests/qemu/guest/isolation.c).
 #
+#@ kernels: 6.1 7.2 7.3
 #@ qemu: -device uio-sva-testdev,id=dev0
 #@ iommu: none
 #@ timeout: 300

@@ -7,6 +7,7 @@
 # again (function tracer), unbind and rmmod are clean
 # (tests/qemu/guest/portability.c).
 #
+#@ kernels: 6.1 6.12
 #@ qemu: -device uio-sva-testdev,id=dev0
 #@ timeout: 300
 

@@ -6,6 +6,7 @@
 # and exits 4, every time; unbind leaves the device without a driver
 # (tools/man/uio-sva.1, DIAGNOSTICS and EXIT STATUS).
 #
+#@ kernels: 6.1 6.12
 #@ qemu: -device uio-sva-testdev,id=dev0
 #@ timeout: 300
 
