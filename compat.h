@@ -10,6 +10,7 @@
 #define UIO_PCI_SVA_COMPAT_H
 
 #include <linux/iommu.h>
+#include <linux/irqdomain.h>
 #include <linux/pci.h>
 
 #include "conftest.h"
@@ -68,6 +69,21 @@ static inline int compat_request_regions(struct pci_dev *pdev,
 #else
 	/* Managed: the device was enabled with pcim_enable_device(). */
 	return pci_request_regions(pdev, name);
+#endif
+}
+
+/*
+ * Are the device's MSIs isolated (interrupt remapping), so that a write
+ * to the MSI window cannot raise another device's interrupt? As VFIO asks.
+ */
+static inline bool compat_msi_isolated(struct device *dev,
+				       struct iommu_group *group)
+{
+#ifdef HAVE_IOMMU_GROUP_HAS_ISOLATED_MSI
+	return iommu_group_has_isolated_msi(group);
+#else
+	return irq_domain_check_msi_remap() ||
+	       device_iommu_capable(dev, IOMMU_CAP_INTR_REMAP);
 #endif
 }
 

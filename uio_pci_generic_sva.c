@@ -38,6 +38,11 @@ module_param(allow_unsafe_no_isolation, bool, 0444);
 MODULE_PARM_DESC(allow_unsafe_no_isolation,
 		 "Bind devices without IOMMU isolation (no IOMMU group or identity domain); taints the kernel (default: 0)");
 
+static bool allow_unsafe_interrupts;
+module_param(allow_unsafe_interrupts, bool, 0444);
+MODULE_PARM_DESC(allow_unsafe_interrupts,
+		 "Bind devices whose MSIs are not isolated (no interrupt remapping); taints the kernel (default: 0)");
+
 /* Why SVA is, or is not, available: the sva_status keywords. */
 enum sva_state {
 	SVA_READY,
@@ -506,6 +511,34 @@ static int uio_pci_sva_check_isolation(struct pci_dev *pdev)
 	return 0;
 }
 
+/*
+ * Every memory BAR is mappable, the MSI-X table included, and the device
+ * masters the bus while bound: without interrupt remapping its owner
+ * could raise any interrupt in the system. Refuse, as VFIO does, unless
+ * the administrator allows it.
+ */
+static int uio_pci_sva_check_msi_isolation(struct pci_dev *pdev)
+{
+	struct iommu_group *group = iommu_group_get(&pdev->dev);
+	bool isolated;
+
+	if (!group)	/* no IOMMU: allowed only with allow_unsafe_no_isolation */
+		return 0;
+	isolated = compat_msi_isolated(&pdev->dev, group);
+	iommu_group_put(group);
+	if (isolated)
+		return 0;
+	if (!allow_unsafe_interrupts) {
+		dev_err(&pdev->dev,
+			"MSIs of the device are not isolated (no interrupt remapping): its user could raise any interrupt; enable interrupt remapping (e.g. intremap on) or load with allow_unsafe_interrupts=1\n");
+		return -EPERM;
+	}
+	dev_warn(&pdev->dev,
+		 "MSIs of the device are not isolated (no interrupt remapping): binding anyway (allow_unsafe_interrupts=1), its user can raise any interrupt; tainting kernel\n");
+	add_taint(TAINT_USER, LOCKDEP_STILL_OK);
+	return 0;
+}
+
 static void uio_pci_sva_disable_iopf(void *dev)
 {
 	compat_disable_iopf(dev);
@@ -560,6 +593,9 @@ static int uio_pci_sva_probe(struct pci_dev *pdev,
 	pci_set_drvdata(pdev, sva);
 
 	ret = uio_pci_sva_check_isolation(pdev);
+	if (ret)
+		return ret;
+	ret = uio_pci_sva_check_msi_isolation(pdev);
 	if (ret)
 		return ret;
 

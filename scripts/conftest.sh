@@ -66,4 +66,10 @@ probe HAVE_PCIM_REQUEST_ALL_REGIONS '#include <linux/pci.h>' '
 	int r = pcim_request_all_regions(NULL, "x");
 	(void)r;'
 
+# 6.3 on: iommu_group_has_isolated_msi() (what VFIO checks); before,
+# irq_domain_check_msi_remap() or IOMMU_CAP_INTR_REMAP of the device.
+probe HAVE_IOMMU_GROUP_HAS_ISOLATED_MSI '#include <linux/iommu.h>' '
+	bool b = iommu_group_has_isolated_msi(NULL);
+	(void)b;'
+
 printf '#endif /* UIO_PCI_SVA_CONFTEST_H */\n'
