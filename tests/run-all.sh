@@ -32,7 +32,7 @@ qemu_dir=$top/tests/qemu
 MATRIX='
 6.1   smoke portability uio-sva-blocked no-iommu
 6.12  smoke portability uio-sva-blocked
-7.2   smoke sva-dma lifecycle irq bad-input identity no-iommu iommu-no-sva uio-sva msi-isolation
+7.2   smoke sva-dma lifecycle irq bad-input identity no-iommu iommu-no-sva uio-sva isolation msi-isolation
 '
 
 want() { # want LIST ITEM: ITEM is in the space-separated LIST, or LIST is empty
