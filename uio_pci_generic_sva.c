@@ -8,8 +8,11 @@
  * PASID the IOMMU allocated is shown in /sys/bus/pci/devices/<bdf>/pasid.
  * User space writes it into the device, which then DMAs to the process's
  * virtual addresses, page faults served by PRI. One address space per
- * device at a time; the last close stops the device (bus mastering off)
- * before it unbinds. See Documentation/uio-pci-sva.rst.
+ * device at a time: only that address space may map the BARs or control
+ * the interrupt, and the mappings are not inherited by fork(). The last
+ * close stops the device (bus mastering off), unbinds, resets the function
+ * and unmasks its interrupt, so that the next owner starts from reset
+ * values; probe resets it too. See Documentation/uio-pci-sva.rst.
  */
 
 #include <linux/device.h>
@@ -20,9 +23,11 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/pci-ats.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/sysfs.h>
@@ -38,6 +43,11 @@ module_param(allow_unsafe_no_isolation, bool, 0444);
 MODULE_PARM_DESC(allow_unsafe_no_isolation,
 		 "Bind devices without IOMMU isolation (no IOMMU group or identity domain); taints the kernel (default: 0)");
 
+static bool allow_unsafe_interrupts;
+module_param(allow_unsafe_interrupts, bool, 0444);
+MODULE_PARM_DESC(allow_unsafe_interrupts,
+		 "Bind devices whose MSIs are not isolated (no interrupt remapping); taints the kernel (default: 0)");
+
 /* Why SVA is, or is not, available: the sva_status keywords. */
 enum sva_state {
 	SVA_READY,
@@ -49,6 +59,7 @@ enum sva_state {
 	SVA_DEV_NO_ATS,
 	SVA_DEV_NO_PRI,
 	SVA_IOMMU_NO_SVA,
+	SVA_IOMMU_GROUP_SHARED,
 	SVA_PASID_EXHAUSTED,
 };
 
@@ -64,7 +75,7 @@ static const struct {
 		"the kernel was built without CONFIG_IOMMU_SVA; use a kernel with IOMMU SVA support"
 	},
 	[SVA_BLOCKED_BY_KERNEL] = { "blocked-by-kernel", -EOPNOTSUPP,
-		"this kernel disables SVA on x86 (stable-kernel mitigation for IOMMU caching of kernel page tables); boot Linux 7.2 or later"
+		"this kernel disables SVA on x86: it has the stable-kernel block \"iommu: disable SVA when CONFIG_X86 is set\" but not the IOTLB invalidation for kernel page tables that lifts it; boot a kernel that has iommu_sva_invalidate_kva_range() (CONFIG_ASYNC_KERNEL_PGTABLE_FREE)"
 	},
 	[SVA_NO_IOMMU] = { "no-iommu", -ENXIO,
 		"the device is not behind an IOMMU; enable it (intel_iommu=on,sm_on or amd_iommu=on)"
@@ -80,6 +91,9 @@ static const struct {
 	},
 	[SVA_IOMMU_NO_SVA] = { "iommu-no-sva", -ENXIO,
 		"the IOMMU refused SVA for this device; it needs scalable mode with PASID and page requests (intel_iommu=on,sm_on)"
+	},
+	[SVA_IOMMU_GROUP_SHARED] = { "iommu-group-shared", -ENXIO,
+		"the device shares its IOMMU group with other devices (a multifunction device, or a bridge without ACS), and the IOMMU attaches a PASID only to a device alone in its group; put the device in a slot of its own"
 	},
 	[SVA_PASID_EXHAUSTED] = { "pasid-exhausted", -ENOSPC,
 		"no free PASID; close other SVA users and retry"
@@ -97,9 +111,12 @@ struct sva_mapping {
 	unsigned int users;
 };
 
+enum sva_irq_mode { SVA_IRQ_NONE, SVA_IRQ_MSI, SVA_IRQ_INTX };
+
 struct uio_pci_sva {
 	struct uio_info info;
 	struct pci_dev *pdev;
+	enum sva_irq_mode irq_mode;
 	spinlock_t intx_lock;		/* INTx mask bit vs. irqcontrol */
 	bool msi_masked;		/* serialized by the UIO core */
 
@@ -114,6 +131,7 @@ struct uio_pci_sva {
 	char comm[TASK_COMM_LEN];
 	struct list_head mappings;	/* of struct sva_mapping */
 	bool removed;
+	bool needs_reset;		/* the reset after the last owner failed */
 };
 
 static struct uio_pci_sva *to_sva(struct uio_info *info)
@@ -128,17 +146,38 @@ static enum sva_state sva_static_check(struct pci_dev *pdev)
 		return SVA_NO_KERNEL_SVA;
 	if (!device_iommu_mapped(&pdev->dev))
 		return SVA_NO_IOMMU;
-	if (!pci_find_ext_capability(pdev, PCI_EXT_CAP_ID_PASID))
+	/* The PCI core's view: a VF's PASID and PRI are the PF's; none for untrusted devices. */
+	if (pci_pasid_features(pdev) < 0)
 		return SVA_DEV_NO_PASID;
-	if (!pci_find_ext_capability(pdev, PCI_EXT_CAP_ID_ATS))
+	if (!pci_ats_supported(pdev))
 		return SVA_DEV_NO_ATS;
-	if (!pci_find_ext_capability(pdev, PCI_EXT_CAP_ID_PRI))
+	if (!pci_pri_supported(pdev))
 		return SVA_DEV_NO_PRI;
 	return SVA_READY;
 }
 
+static int sva_count_dev(struct device *dev, void *data)
+{
+	(*(unsigned int *)data)++;
+	return 0;
+}
+
+/* Does @pdev share its IOMMU group with other devices? */
+static bool sva_group_shared(struct pci_dev *pdev)
+{
+	struct iommu_group *group = iommu_group_get(&pdev->dev);
+	unsigned int n = 0;
+
+	if (!group)
+		return false;
+	iommu_group_for_each_dev(group, &n, sva_count_dev);
+	iommu_group_put(group);
+	return n > 1;
+}
+
 /* Map a bind error to the state it reveals; *sticky if retrying is futile. */
-static enum sva_state sva_bind_error_state(int err, bool *sticky)
+static enum sva_state sva_bind_error_state(struct pci_dev *pdev, int err,
+					   bool *sticky)
 {
 	*sticky = false;
 	switch (err) {
@@ -146,19 +185,21 @@ static enum sva_state sva_bind_error_state(int err, bool *sticky)
 		return SVA_PASID_EXHAUSTED;
 	case -EOPNOTSUPP:
 		/*
-		 * With the SVA feature enabled at probe, only the x86
-		 * stable-kernel block returns this before anything else.
-		 * It is sticky: 6.1's block leaks an IOMMU group reference
-		 * per call, so never ask again.
+		 * On x86 a kernel without the IOTLB invalidation for kernel
+		 * page tables may carry the stable-kernel block, which
+		 * returns this before anything else. It is sticky: 6.1's
+		 * block leaks an IOMMU group reference per call, so never
+		 * ask again.
 		 */
-		if (COMPAT_NEEDS_SVA_FEATURES && IS_ENABLED(CONFIG_X86)) {
+		if (IS_ENABLED(CONFIG_X86) && !COMPAT_HAS_KVA_INVALIDATION) {
 			*sticky = true;
 			return SVA_BLOCKED_BY_KERNEL;
 		}
-		return SVA_IOMMU_NO_SVA;
-	default:
-		return SVA_IOMMU_NO_SVA;
+		break;
 	}
+	if (sva_group_shared(pdev))
+		return SVA_IOMMU_GROUP_SHARED;
+	return SVA_IOMMU_NO_SVA;
 }
 
 static int sva_refuse(struct uio_pci_sva *sva, enum sva_state state, int err)
@@ -168,6 +209,26 @@ static int sva_refuse(struct uio_pci_sva *sva, enum sva_state state, int err)
 			    task_tgid_vnr(current), current->comm, err,
 			    sva_states[state].advice);
 	return sva_states[state].err;
+}
+
+/* The driver of the IOMMU instance that translates for @dev, or "". */
+static const char *sva_iommu_driver(struct device *dev)
+{
+	struct iommu_device *iommu = dev->iommu ? dev->iommu->iommu_dev : NULL;
+	struct device *idev = iommu && iommu->dev ? iommu->dev->parent : NULL;
+
+	return idev && idev->driver ? idev->driver->name : "";
+}
+
+/*
+ * arm-smmu-v3 binds PCI devices but serves I/O page faults only for
+ * stall-capable platform devices: it drops PCIe page requests.
+ */
+static void sva_warn_no_page_requests(struct uio_pci_sva *sva)
+{
+	if (!strcmp(sva_iommu_driver(&sva->pdev->dev), "arm-smmu-v3"))
+		dev_warn_once(&sva->pdev->dev,
+			      "bound, but this IOMMU (arm-smmu-v3) does not serve PCI page requests: the device may only touch memory that is resident (touch every page of a buffer first)\n");
 }
 
 static int sva_bind(struct uio_pci_sva *sva)
@@ -183,9 +244,16 @@ static int sva_bind(struct uio_pci_sva *sva)
 
 	bond = compat_sva_bind(&sva->pdev->dev, current->mm);
 	if (IS_ERR(bond)) {
+		/* Failures of this one process leave sva_status alone. */
 		if (PTR_ERR(bond) == -ENOMEM)
 			return -ENOMEM;
-		state = sva_bind_error_state(PTR_ERR(bond), &sticky);
+		if (PTR_ERR(bond) == -EBUSY) {
+			dev_warn_ratelimited(&sva->pdev->dev,
+					     "open by pid %d (%s): cannot bind (error -16): the IOMMU cannot share this address space (on x86: the process enabled linear address masking, LAM); open before enabling it\n",
+					     task_tgid_vnr(current), current->comm);
+			return -EBUSY;
+		}
+		state = sva_bind_error_state(sva->pdev, PTR_ERR(bond), &sticky);
 		sva->state = state;
 		if (sticky)
 			sva->blocker = state;
@@ -199,6 +267,7 @@ static int sva_bind(struct uio_pci_sva *sva)
 	sva->pid = get_task_pid(current, PIDTYPE_TGID);
 	get_task_comm(sva->comm, current);
 	sva->state = SVA_BOUND;
+	sva_warn_no_page_requests(sva);
 	pci_set_master(sva->pdev);
 	dev_dbg(&sva->pdev->dev, "bound pid %d (%s) with PASID %u\n",
 		task_tgid_vnr(current), sva->comm, sva->pasid);
@@ -223,6 +292,54 @@ static void sva_unbind(struct uio_pci_sva *sva)
 	put_pid(sva->pid);
 	sva->pid = NULL;
 	sva->state = sva->blocker;
+}
+
+/* Does the function have a reset method (the admin may clear them)? */
+static bool sva_can_reset(struct pci_dev *pdev)
+{
+	return pdev->reset_methods[0] != 0;
+}
+
+/*
+ * Reset the function after its owner is gone (bus mastering off, PASID
+ * unbound), so that the next owner meets reset values and no queued work
+ * of the last one. Called from release() with UIO's info_lock held: only
+ * a trylock of the device is safe here (remove() holds the device lock
+ * and then takes info_lock), so a contended reset is retried by the next
+ * open().
+ */
+static int sva_reset(struct uio_pci_sva *sva)
+{
+	struct pci_dev *pdev = sva->pdev;
+	int ret;
+
+	if (!sva_can_reset(pdev) || pci_dev_is_disconnected(pdev)) {
+		sva->needs_reset = false;
+		return 0;
+	}
+	ret = pci_try_reset_function(pdev);
+	sva->needs_reset = ret == -EAGAIN;
+	if (ret)
+		dev_warn_ratelimited(&pdev->dev, "function reset failed (error %d)%s\n",
+				     ret, sva->needs_reset ?
+				     ": the device is busy, the next open() retries" : "");
+	return ret;
+}
+
+/* The next owner's read() must not wait on a mask the last one left. */
+static void sva_unmask_irq(struct uio_pci_sva *sva)
+{
+	unsigned long flags;
+
+	if (sva->irq_mode == SVA_IRQ_MSI) {
+		if (sva->msi_masked)
+			enable_irq(sva->info.irq);
+		sva->msi_masked = false;
+	} else if (sva->irq_mode == SVA_IRQ_INTX) {
+		spin_lock_irqsave(&sva->intx_lock, flags);
+		pci_intx(sva->pdev, 1);
+		spin_unlock_irqrestore(&sva->intx_lock, flags);
+	}
 }
 
 static int sva_mapping_get(struct uio_pci_sva *sva, struct address_space *m)
@@ -277,6 +394,13 @@ static int uio_pci_sva_open(struct uio_info *info, struct inode *inode)
 		ret = -EBUSY;
 		goto out;
 	}
+	if (!sva->bond && sva->needs_reset && sva_reset(sva) == -EAGAIN) {
+		dev_warn_ratelimited(&sva->pdev->dev,
+				     "open by pid %d (%s) refused: the device could not be reset after its last owner; retry\n",
+				     task_tgid_vnr(current), current->comm);
+		ret = -EAGAIN;
+		goto out;
+	}
 	ret = sva_mapping_get(sva, inode->i_mapping);
 	if (ret)
 		goto out;
@@ -304,8 +428,11 @@ static int uio_pci_sva_release(struct uio_info *info, struct inode *inode)
 	mutex_lock(&sva->lock);
 	if (!sva->removed) {
 		sva_mapping_put(sva, inode->i_mapping);
-		if (!--sva->opens)
+		if (!--sva->opens) {
 			sva_unbind(sva);
+			sva_reset(sva);
+			sva_unmask_irq(sva);
+		}
 	}
 	mutex_unlock(&sva->lock);
 	return 0;
@@ -355,8 +482,30 @@ static irqreturn_t uio_pci_sva_msi_handler(int irq, struct uio_info *info)
 	return IRQ_HANDLED;
 }
 
+/*
+ * Is current in the bound address space? For the hooks that UIO calls
+ * with its info_lock held (mmap, irqcontrol): open() and release() change
+ * sva->mm only under that lock too, so sva->lock is not needed (and must
+ * not be taken under the mmap lock: open() holds it while binding, which
+ * takes the mmap lock).
+ */
+static int uio_pci_sva_check_owner(struct uio_pci_sva *sva, const char *what)
+{
+	if (sva->mm && current->mm == sva->mm)
+		return 0;
+	dev_warn_ratelimited(&sva->pdev->dev,
+			     "%s by pid %d (%s) refused: only the address space that opened /dev/uio (pid %d) may; do not pass or inherit the fd, open it in the process that uses it\n",
+			     what, task_tgid_vnr(current), current->comm,
+			     sva->pid ? pid_vnr(sva->pid) : 0);
+	return -EPERM;
+}
+
 static int uio_pci_sva_check_irq_on(struct uio_info *info, s32 irq_on)
 {
+	int ret = uio_pci_sva_check_owner(to_sva(info), "interrupt control");
+
+	if (ret)
+		return ret;
 	if (irq_on == 0 || irq_on == 1)
 		return 0;
 	dev_info_ratelimited(&to_sva(info)->pdev->dev,
@@ -417,6 +566,7 @@ static void uio_pci_sva_setup_irq(struct uio_pci_sva *sva)
 		sva->info.irq = pci_irq_vector(pdev, 0);
 		sva->info.handler = uio_pci_sva_msi_handler;
 		sva->info.irqcontrol = uio_pci_sva_msi_irqcontrol;
+		sva->irq_mode = SVA_IRQ_MSI;
 		return;
 	}
 	if (pdev->irq && pdev->irq != IRQ_NOTCONNECTED &&
@@ -425,10 +575,36 @@ static void uio_pci_sva_setup_irq(struct uio_pci_sva *sva)
 		sva->info.irq_flags = IRQF_SHARED;
 		sva->info.handler = uio_pci_sva_intx_handler;
 		sva->info.irqcontrol = uio_pci_sva_intx_irqcontrol;
+		sva->irq_mode = SVA_IRQ_INTX;
 		return;
 	}
 	dev_info(&pdev->dev,
 		 "no MSI-X, MSI or maskable INTx: no interrupts, user space must poll the device\n");
+}
+
+static const struct vm_operations_struct uio_pci_sva_vm_ops = {
+#ifdef CONFIG_HAVE_IOREMAP_PROT
+	.access = generic_access_phys,
+#endif
+};
+
+/*
+ * UIO's physical mapping, for the bound address space only, and not
+ * inherited by fork(): a child or a process that received the fd could
+ * otherwise program the device to DMA into the opener's memory. UIO has
+ * checked the map index and the length against the map's pages.
+ */
+static int uio_pci_sva_mmap(struct uio_info *info, struct compat_mmap_req *req)
+{
+	struct uio_pci_sva *sva = to_sva(info);
+	struct uio_mem *mem = info->mem + compat_mmap_index(req);
+	int ret = uio_pci_sva_check_owner(sva, "mmap");
+
+	if (ret)
+		return ret;
+	if (compat_mmap_len(req) > mem->size)
+		return -EINVAL;
+	return compat_mmap_phys_nocopy(req, &uio_pci_sva_vm_ops, mem->addr);
 }
 
 /* Every BAR becomes a UIO map (memory) or port region (I/O), no holes. */
@@ -506,6 +682,34 @@ static int uio_pci_sva_check_isolation(struct pci_dev *pdev)
 	return 0;
 }
 
+/*
+ * Every memory BAR is mappable, the MSI-X table included, and the device
+ * masters the bus while bound: without interrupt remapping its owner
+ * could raise any interrupt in the system. Refuse, as VFIO does, unless
+ * the administrator allows it.
+ */
+static int uio_pci_sva_check_msi_isolation(struct pci_dev *pdev)
+{
+	struct iommu_group *group = iommu_group_get(&pdev->dev);
+	bool isolated;
+
+	if (!group)	/* no IOMMU: allowed only with allow_unsafe_no_isolation */
+		return 0;
+	isolated = compat_msi_isolated(&pdev->dev, group);
+	iommu_group_put(group);
+	if (isolated)
+		return 0;
+	if (!allow_unsafe_interrupts) {
+		dev_err(&pdev->dev,
+			"MSIs of the device are not isolated (no interrupt remapping): its user could raise any interrupt; enable interrupt remapping (e.g. intremap on) or load with allow_unsafe_interrupts=1\n");
+		return -EPERM;
+	}
+	dev_warn(&pdev->dev,
+		 "MSIs of the device are not isolated (no interrupt remapping): binding anyway (allow_unsafe_interrupts=1), its user can raise any interrupt; tainting kernel\n");
+	add_taint(TAINT_USER, LOCKDEP_STILL_OK);
+	return 0;
+}
+
 static void uio_pci_sva_disable_iopf(void *dev)
 {
 	compat_disable_iopf(dev);
@@ -562,6 +766,9 @@ static int uio_pci_sva_probe(struct pci_dev *pdev,
 	ret = uio_pci_sva_check_isolation(pdev);
 	if (ret)
 		return ret;
+	ret = uio_pci_sva_check_msi_isolation(pdev);
+	if (ret)
+		return ret;
 
 	ret = pcim_enable_device(pdev);
 	if (ret)
@@ -570,8 +777,16 @@ static int uio_pci_sva_probe(struct pci_dev *pdev,
 	if (ret)
 		return dev_err_probe(dev, ret,
 				     "BARs are in use by another driver; unbind it first\n");
-	/* No DMA until a process is bound. */
+	/* No DMA until a process is bound; the first owner meets reset values. */
 	pci_clear_master(pdev);
+	if (!sva_can_reset(pdev)) {
+		dev_warn(dev, "the function has no reset method (see reset_method): state the last owner leaves in the device reaches the next one\n");
+	} else {
+		/* The driver core holds the device lock during probe. */
+		ret = pci_reset_function_locked(pdev);
+		if (ret)
+			dev_warn(dev, "function reset failed (error %d)\n", ret);
+	}
 
 	sva->blocker = sva_static_check(pdev);
 	ret = uio_pci_sva_enable_features(sva);
@@ -589,6 +804,7 @@ static int uio_pci_sva_probe(struct pci_dev *pdev,
 	sva->info.version = DRV_VERSION;
 	sva->info.open = uio_pci_sva_open;
 	sva->info.release = uio_pci_sva_release;
+	sva->info.COMPAT_UIO_MMAP_HOOK = uio_pci_sva_mmap;
 
 	ret = uio_register_device(dev, &sva->info);
 	if (ret)
@@ -624,6 +840,25 @@ static ssize_t sva_status_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(sva_status);
 
+/*
+ * Does the opener still live in the bound address space? Its pid number
+ * alone could name an unrelated process once the opener has exited (or
+ * exec()ed) while a child still holds the fd.
+ */
+static bool sva_opener_alive(struct uio_pci_sva *sva)
+{
+	struct task_struct *task = get_pid_task(sva->pid, PIDTYPE_TGID);
+	bool alive = false;
+
+	if (task) {
+		task_lock(task);
+		alive = task->mm == sva->mm;
+		task_unlock(task);
+		put_task_struct(task);
+	}
+	return alive;
+}
+
 static ssize_t sva_pid_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
 {
@@ -631,7 +866,7 @@ static ssize_t sva_pid_show(struct device *dev, struct device_attribute *attr,
 	ssize_t ret = -ENODATA;
 
 	mutex_lock(&sva->lock);
-	if (sva->bond)
+	if (sva->bond && sva_opener_alive(sva))
 		ret = sysfs_emit(buf, "%d\n", pid_vnr(sva->pid));
 	mutex_unlock(&sva->lock);
 	return ret;
@@ -646,17 +881,28 @@ static ssize_t sva_comm_show(struct device *dev, struct device_attribute *attr,
 
 	mutex_lock(&sva->lock);
 	if (sva->bond)
-		ret = sysfs_emit(buf, "%s\n", sva->comm);
+		ret = sysfs_emit(buf, "%s\n", sva_opener_alive(sva) ?
+				 sva->comm : "exited");
 	mutex_unlock(&sva->lock);
 	return ret;
 }
 static DEVICE_ATTR_RO(sva_comm);
+
+/* Not "reset": the PCI core has that attribute (write 1 to reset). */
+static ssize_t sva_reset_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", sva_can_reset(to_pci_dev(dev)) ?
+			  "function" : "none");
+}
+static DEVICE_ATTR_RO(sva_reset);
 
 static struct attribute *uio_pci_sva_attrs[] = {
 	&dev_attr_pasid.attr,
 	&dev_attr_sva_status.attr,
 	&dev_attr_sva_pid.attr,
 	&dev_attr_sva_comm.attr,
+	&dev_attr_sva_reset.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(uio_pci_sva);

@@ -66,4 +66,27 @@ probe HAVE_PCIM_REQUEST_ALL_REGIONS '#include <linux/pci.h>' '
 	int r = pcim_request_all_regions(NULL, "x");
 	(void)r;'
 
+# 6.3 on: iommu_group_has_isolated_msi() (what VFIO checks); before,
+# irq_domain_check_msi_remap() or IOMMU_CAP_INTR_REMAP of the device.
+probe HAVE_IOMMU_GROUP_HAS_ISOLATED_MSI '#include <linux/iommu.h>' '
+	bool b = iommu_group_has_isolated_msi(NULL);
+	(void)b;'
+
+# 7.x: UIO drivers map through uio_info.mmap_prepare (a struct
+# vm_area_desc and an mmap action) instead of uio_info.mmap (the VMA).
+probe HAVE_UIO_INFO_MMAP_PREPARE '#include <linux/uio_driver.h>' '
+	struct uio_info info = { .mmap_prepare = NULL };
+	(void)info;'
+
+# 6.3 on: VMA flags change through vm_flags_set(); before, by hand.
+probe HAVE_VM_FLAGS_SET '#include <linux/mm.h>' '
+	vm_flags_set(NULL, VM_DONTCOPY);'
+
+# The IOTLB invalidation for the kernel address space
+# (iommu_sva_invalidate_kva_range(), with CONFIG_ASYNC_KERNEL_PGTABLE_FREE):
+# the series that adds it also lifts the x86 SVA block, which stable
+# kernels without it carry ("iommu: disable SVA when CONFIG_X86 is set").
+probe HAVE_IOMMU_SVA_INVALIDATE_KVA_RANGE '#include <linux/iommu.h>' '
+	iommu_sva_invalidate_kva_range(0, 0);'
+
 printf '#endif /* UIO_PCI_SVA_CONFTEST_H */\n'

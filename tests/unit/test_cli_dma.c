@@ -265,7 +265,7 @@ static void test_setup_errors(struct ctx *c)
 	fail_run(RUN(c, "-p", p), 4, "bound by PID 1234 (holder)",
 		 "EBUSY: 4, names the process");
 	wrap_fail_open("/dev/uio0", EOPNOTSUPP);
-	fail_run(RUN(c, "-p", p), 4, "boot Linux 7.2 or later",
+	fail_run(RUN(c, "-p", p), 4, "iommu_sva_invalidate_kva_range(), Linux 7.2 has",
 		 "EOPNOTSUPP: 4, Linux 7.2");
 	fake_sva(&c->f, BDF, "device-no-pri", -1, 0, (char *)NULL);
 	wrap_fail_open("/dev/uio0", ENODEV);

@@ -90,7 +90,7 @@ static void test_list(struct tsys *t)
 	tap_contains(r.out, "0000:00:04.0", "second device listed");
 	tap_contains(r.out, "sva: blocked-by-kernel  pasid - (nothing bound)",
 		     "blocked device");
-	tap_contains(r.out, "use Linux 7.2 or later", "blocked: advice");
+	tap_contains(r.out, "Linux 7.2 has it", "blocked: advice");
 	tap_ok(!strstr(r.out, "0000:00:05.0"), "other drivers not listed");
 	run_free(&r);
 

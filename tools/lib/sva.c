@@ -27,6 +27,7 @@ static const struct state_desc states[] = {
 	{ UIOSVA_SVA_DEVICE_NO_PRI, "device-no-pri", ENODEV },
 	{ UIOSVA_SVA_IOMMU_NO_SVA, "iommu-no-sva", ENXIO },
 	{ UIOSVA_SVA_PASID_EXHAUSTED, "pasid-exhausted", ENOSPC },
+	{ UIOSVA_SVA_IOMMU_GROUP_SHARED, "iommu-group-shared", ENXIO },
 };
 
 #define NSTATES (sizeof(states) / sizeof(states[0]))

@@ -202,6 +202,8 @@ struct uiosva_info {
  * @UIOSVA_SVA_DEVICE_NO_PRI: the device has no PRI capability.
  * @UIOSVA_SVA_IOMMU_NO_SVA: the IOMMU refused SVA for the device.
  * @UIOSVA_SVA_PASID_EXHAUSTED: the last bind found no free PASID.
+ * @UIOSVA_SVA_IOMMU_GROUP_SHARED: the device shares its IOMMU group, and the
+ *	IOMMU attaches a PASID only to a device alone in its group.
  */
 enum uiosva_sva_state {
 	UIOSVA_SVA_UNKNOWN = 0,
@@ -215,6 +217,7 @@ enum uiosva_sva_state {
 	UIOSVA_SVA_DEVICE_NO_PRI,
 	UIOSVA_SVA_IOMMU_NO_SVA,
 	UIOSVA_SVA_PASID_EXHAUSTED,
+	UIOSVA_SVA_IOMMU_GROUP_SHARED,
 };
 
 /**

@@ -17,7 +17,8 @@ static const char *const state_hints[] = {
 		"EPROTONOSUPPORT; use a kernel with CONFIG_IOMMU_SVA=y",
 	[UIOSVA_SVA_BLOCKED_BY_KERNEL] =
 		"this kernel blocks SVA on x86; open() fails with "
-		"EOPNOTSUPP; use Linux 7.2 or later",
+		"EOPNOTSUPP; boot a kernel with the kernel page-table IOTLB "
+		"invalidation (iommu_sva_invalidate_kva_range(), Linux 7.2 has it)",
 	[UIOSVA_SVA_NO_IOMMU] =
 		"not behind an IOMMU; open() fails with ENXIO; enable the "
 		"IOMMU (firmware VT-d/AMD-Vi, intel_iommu=on or amd_iommu=on)",
@@ -34,6 +35,10 @@ static const char *const state_hints[] = {
 	[UIOSVA_SVA_PASID_EXHAUSTED] =
 		"the last bind found no free PASID; open() fails with ENOSPC "
 		"until PASIDs are released",
+	[UIOSVA_SVA_IOMMU_GROUP_SHARED] =
+		"the device shares its IOMMU group (multifunction device, or "
+		"a bridge without ACS); open() fails with ENXIO; put it in a "
+		"slot of its own",
 };
 
 const char *sva_state_hint(enum uiosva_sva_state state)
@@ -169,8 +174,10 @@ int advise_open(struct cli *cli, const char *name,
 		busy_hint(cli, info);
 		return RC_SVA;
 	case EOPNOTSUPP:
-		cli_hintf(cli, "boot Linux 7.2 or later: Debian's stable 6.1 "
-			  "and 6.12 kernels block SVA on x86");
+		cli_hintf(cli, "this kernel blocks SVA on x86; boot one with "
+			  "the kernel page-table IOTLB invalidation "
+			  "(iommu_sva_invalidate_kva_range(), Linux 7.2 has "
+			  "it), e.g. not Debian's 6.1 or 6.12");
 		return RC_SVA;
 	case ENODEV:
 		state_hint(cli, info, "use a device with the PASID, ATS and "

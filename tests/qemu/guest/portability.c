@@ -30,7 +30,7 @@
 
 #define MODULE_NAME	"uio_pci_generic_sva"
 #define TRACED_FN	"iommu_sva_bind_device"
-#define ADVICE		"boot Linux 7.2 or later"
+#define ADVICE		"boot a kernel that has iommu_sva_invalidate_kva_range()"
 
 struct ctx {
 	struct ktest t;

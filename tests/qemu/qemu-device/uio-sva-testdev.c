@@ -16,7 +16,8 @@
  * pages and while it waits for a page response, so vCPUs (and the guest's
  * I/O page-fault handler) keep running.  Abort, bus-master disable, reset
  * and unplug finish the operation at once under the BQL and bump a
- * generation number; the worker sees the change before its next page and
+ * generation number (with bm-pause=on a bus-master disable pauses the
+ * operation instead, until bus mastering is on again); the worker sees the change before its next page and
  * drops the job without issuing any more DMA.  While the VM is paused the
  * worker issues no DMA, and the page-response timeout counts guest time.
  *
@@ -168,6 +169,7 @@ struct UioSvaState {
     bool prop_pri;
     bool prop_msix;
     bool prop_msi;
+    bool prop_bm_pause;     /* pause, not abort, when bus mastering goes off */
 
     /* registers (BQL) */
     uint32_t caps;
@@ -413,10 +415,33 @@ static uint32_t uio_sva_bind(UioSvaState *s, uint32_t pasid)
 
 /* ---------------------------------------------------------------- worker */
 
+/* Internal to the worker: the page must be translated again (bm-pause). */
+#define UIO_SVA_RETRY           0x100
+
 /* Is the job still the running one?  Called with the BQL held. */
 static bool uio_sva_job_live(UioSvaState *s, const UioSvaJob *job)
 {
     return !s->stopping && s->busy && s->gen == job->gen;
+}
+
+/*
+ * Bus mastering is off.  Without bm-pause the job ends (BUS_MASTER_OFF).
+ * With bm-pause it waits, BQL dropped, until bus mastering is on again
+ * and then goes on where it stopped, as many real engines do: returns
+ * ERR_NONE then, ERR_ABORTED if the job ended meanwhile (abort, reset).
+ */
+static uint32_t uio_sva_bus_master_off(UioSvaState *s, const UioSvaJob *job)
+{
+    if (!s->prop_bm_pause) {
+        return ERR_BUS_MASTER_OFF;
+    }
+    while (!uio_sva_bus_master(s)) {
+        if (!uio_sva_job_live(s, job)) {
+            return ERR_ABORTED;
+        }
+        qemu_cond_timedwait_bql(&s->cond, 100);
+    }
+    return uio_sva_job_live(s, job) ? ERR_NONE : ERR_ABORTED;
 }
 
 /* Send one ATS translation request for the page at @page. */
@@ -478,7 +503,9 @@ static uint32_t uio_sva_page_request(UioSvaState *s, const UioSvaJob *job,
         }
         if (!uio_sva_bus_master(s)) {
             s->pri_waiting = false;
-            return ERR_BUS_MASTER_OFF;
+            /* bm-pause: the request is dropped, ask again after resuming */
+            ret = uio_sva_bus_master_off(s, job);
+            return ret == ERR_NONE ? UIO_SVA_RETRY : ret;
         }
         if (left <= 0) {
             s->pri_waiting = false;
@@ -518,6 +545,9 @@ static uint32_t uio_sva_write_denied(UioSvaState *s, const UioSvaJob *job,
         return ERR_TRANSLATION;
     }
     err = uio_sva_page_request(s, job, page, false);
+    if (err == UIO_SVA_RETRY) {
+        return uio_sva_write_denied(s, job, page);
+    }
     if (err == ERR_ABORTED || err == ERR_BUS_MASTER_OFF) {
         return err;
     }
@@ -552,7 +582,10 @@ static uint32_t uio_sva_translate(UioSvaState *s, const UioSvaJob *job,
 
     for (attempt = 0; ; attempt++) {
         if (!uio_sva_bus_master(s)) {
-            return ERR_BUS_MASTER_OFF;
+            err = uio_sva_bus_master_off(s, job);
+            if (err) {
+                return err;
+            }
         }
         if (!pcie_ats_enabled(pdev) || !pcie_pasid_enabled(pdev)) {
             return ERR_NOT_ENABLED;
@@ -569,6 +602,10 @@ static uint32_t uio_sva_translate(UioSvaState *s, const UioSvaJob *job,
                          : ERR_TRANSLATION;
         }
         err = uio_sva_page_request(s, job, page, write);
+        if (err == UIO_SVA_RETRY) {
+            attempt = -1;
+            continue;
+        }
         if (err == ERR_TRANSLATION && write) {
             return uio_sva_write_denied(s, job, page);
         }
@@ -591,7 +628,10 @@ static uint32_t uio_sva_access(UioSvaState *s, const UioSvaJob *job,
     uint32_t err;
 
     if (!uio_sva_bus_master(s)) {
-        return ERR_BUS_MASTER_OFF;
+        err = uio_sva_bus_master_off(s, job);
+        if (err) {
+            return err;
+        }
     }
     if (job->pasid == UIO_SVA_NO_PASID) {
         res = pci_dma_rw(pdev, addr, buf, len,
@@ -1022,8 +1062,12 @@ static void uio_sva_write_config(PCIDevice *pdev, uint32_t addr, uint32_t val,
         uio_sva_atc_flush(s);
     }
 
-    if (range_covers_byte(addr, len, PCI_COMMAND) && !uio_sva_bus_master(s)) {
-        uio_sva_complete(s, ERR_BUS_MASTER_OFF, 0, true);
+    if (range_covers_byte(addr, len, PCI_COMMAND)) {
+        if (!uio_sva_bus_master(s) && !s->prop_bm_pause) {
+            uio_sva_complete(s, ERR_BUS_MASTER_OFF, 0, true);
+        }
+        /* bm-pause: a paused job goes on */
+        qemu_cond_broadcast(&s->cond);
     }
 }
 
@@ -1177,6 +1221,7 @@ static const Property uio_sva_properties[] = {
     DEFINE_PROP_BOOL("pri", UioSvaState, prop_pri, true),
     DEFINE_PROP_BOOL("msix", UioSvaState, prop_msix, true),
     DEFINE_PROP_BOOL("msi", UioSvaState, prop_msi, true),
+    DEFINE_PROP_BOOL("bm-pause", UioSvaState, prop_bm_pause, false),
 };
 
 static const VMStateDescription vmstate_uio_sva = {

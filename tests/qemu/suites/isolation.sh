@@ -1,0 +1,20 @@
+# SPDX-License-Identifier: GPL-2.0
+# isolation: what one owner of the device leaves to the next, and what a
+# process that inherited the fd can do to the owner: reset values for the
+# next owner, a pausing engine (bm-pause=on) that must not resume a
+# SIGKILLed owner's DMA under the recycled PASID, interrupts unmasked for
+# the next owner (MSI-X and INTx), EPERM for mmap and write() from another
+# address space, no BAR mappings across fork(), sva_pid/sva_comm once the
+# opener is gone, reset_method and the cost of close() with a reset, and
+# iommu-group-shared for a multifunction slot
+# (tests/qemu/guest/isolation-owners.c).
+#
+#@ kernels: 7.2 7.3
+#@ qemu: -device uio-sva-testdev,id=dev0,addr=0x10,bm-pause=on
+#@ qemu: -device uio-sva-testdev,id=dev1,addr=0x11,msix=off,msi=off
+#@ qemu: -device uio-sva-testdev,id=mf0,addr=0x12.0,multifunction=on
+#@ qemu: -device uio-sva-testdev,id=mf1,addr=0x12.1
+#@ mem: 1G
+#@ timeout: 900
+
+exec isolation-owners
