@@ -10,7 +10,9 @@
 #                                         print "linux-headers-ABI=VERSION" for
 #                                         every kernel built in ENV (sid)
 #
-# NAME is a row of the KERNELS table below (6.1, 6.12, 7.2). The exact
+# NAME is a row of the KERNELS table below (6.1, 6.12, 7.2), or 7.2-debug:
+# the debug kernel that tests/qemu/debug-kernel/build.sh builds from source
+# (KASAN, lockdep, kmemleak, fault injection; same facts). The exact
 # package is resolved at run time through the row's metapackage, so a new
 # Debian upload is picked up by itself (and cached under a new version).
 #
@@ -232,6 +234,10 @@ case "${1:-}" in
 	;;
 -*)
 	usage
+	;;
+7.2-debug)
+	[ $# -eq 1 ] || usage
+	exec bash "$(dirname "$0")/debug-kernel/build.sh" "$1"
 	;;
 *)
 	[ $# -eq 1 ] || usage

@@ -146,7 +146,12 @@ bash "$here/mkinitramfs.sh" -o "$initrd" -m "$MODDIR" -k "$ko" "$work/stage" ||
 	fail "building the initramfs failed (see stderr)"
 
 # 6. Boot.
-[ -n "$timeout" ] || timeout=$(meta timeout | tail -n1)
+if [ -z "$timeout" ]; then
+	timeout=$(meta timeout | tail -n1)
+	# KASAN, lockdep and kmemleak make the debug kernel several times
+	# slower under TCG (tests/qemu/debug-kernel/).
+	case "$kname" in *-debug) timeout=$((${timeout:-600} * 3)) ;; esac
+fi
 mem=$(meta mem | tail -n1)
 smp=$(meta smp | tail -n1)
 iommu=$(meta iommu | tail -n1)
