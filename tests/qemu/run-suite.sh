@@ -166,6 +166,7 @@ args=(--qemu "$qemu" --kernel "$VMLINUZ" --initrd "$initrd" --append "$full_appe
 	--timeout "${timeout:-600}" --mem "${mem:-1G}" --smp "${smp:-2}"
 	--name "$name" --log "$logdir/$suite.log" "${verbose[@]}")
 [ -n "$iommu" ] && args+=(--iommu "$iommu")
+case "$kname" in *-debug) args+=(--boot-timeout 600) ;; esac
 for ((i = 0; i < ${#fwargs[@]}; i += 2)); do
 	[ "${fwargs[$i]}" = -L ] && args+=(-L "${fwargs[$((i + 1))]}")
 done
