@@ -15,6 +15,8 @@
 #   make check               sparse (C=2), checkpatch --strict, W=1 on the matrix
 #   make test                host unit tests, the kernel matrix and the QEMU suites
 #                            (after tests/setup.sh, the one install step)
+#   make test-debug          the debug-kernel lane: KASAN/lockdep/kmemleak 7.2 built
+#                            from source (an hour and more cold), its suites
 #   make test-fresh          the set-up and make test in a pristine Debian 12 chroot
 #   make bench               the benchmark (QEMU guest): tools/bench/results.{md,csv}
 #   make clean
@@ -66,6 +68,9 @@ demo:
 test:
 	./tests/run-all.sh
 
+test-debug:
+	UIO_SVA_DEBUG_LANE=1 UIO_SVA_KERNELS=7.2-debug ./tests/run-all.sh
+
 test-fresh:
 	./tests/fresh-machine.sh
 
@@ -78,4 +83,4 @@ clean:
 	rm -rf build
 	$(MAKE) -C tools clean
 
-.PHONY: all kdir-check modules modules_install load install check demo test test-fresh bench clean
+.PHONY: all kdir-check modules modules_install load install check demo test test-debug test-fresh bench clean

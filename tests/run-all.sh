@@ -27,8 +27,10 @@
 #
 # Environment (all optional):
 #   UIO_SVA_KERNELS="6.1 7.2"  only these kernels
-#   UIO_SVA_SUITES="smoke"     only these suites (also "check", "dkms", "matrix", "qtest")
+#   UIO_SVA_SUITES="smoke"     only these suites (also "check", "dkms", "matrix", "qtest", "cross")
 #   UIO_SVA_MAKE_ARGS="W=1"    extra make arguments for the module builds
+#   UIO_SVA_DEBUG_LANE=1       also the debug kernels (kernels.sh --list-debug)
+#                              and their suites: `make test-debug`
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 qemu_dir=$top/tests/qemu
@@ -41,7 +43,9 @@ want() { # want LIST ITEM: ITEM is in the space-separated LIST, or LIST is empty
 }
 
 kernels=()
-for k in $(bash "$qemu_dir/kernels.sh" --list); do
+debug_kernels=
+[ "${UIO_SVA_DEBUG_LANE:-0}" = 1 ] && debug_kernels=$(bash "$qemu_dir/kernels.sh" --list-debug)
+for k in $(bash "$qemu_dir/kernels.sh" --list) $debug_kernels; do
 	want "${UIO_SVA_KERNELS:-}" "$k" && kernels+=("$k")
 done
 
@@ -131,6 +135,16 @@ if [ -f "$top/tools/Makefile" ]; then
 	group "host unit tests (make -C tools test)" "$rc" "$tmp/unit.tap"
 fi
 
+# 1a. libuiosva and uio-sva off x86: arm64 and riscv64 cross builds, their
+# MMIO barriers, the unit tests under qemu-user.
+if want "${UIO_SVA_SUITES:-}" cross && [ -x "$top/tests/cross-check.sh" ]; then
+	log "cross builds: tests/cross-check.sh"
+	rc=0
+	"$top/tests/cross-check.sh" > "$tmp/cross.tap" 2> "$tmp/cross.err" || rc=$?
+	[ "$rc" -ne 0 ] && tail -n 20 "$tmp/cross.err" | sed 's/^/# /' >> "$tmp/cross.tap"
+	group "cross builds (tests/cross-check.sh: arm64, riscv64)" "$rc" "$tmp/cross.tap"
+fi
+
 # 2. The kernel matrix: module builds.
 : > "$tmp/builds.tap"
 n=0
@@ -156,7 +170,12 @@ fi
 if want "${UIO_SVA_SUITES:-}" check; then
 	log "make check"
 	rc=0
-	"$top/scripts/check.sh" "${kernels[@]}" > "$tmp/check.tap" 2> "$tmp/check.err" || rc=$?
+	# The debug kernel is 7.2's source: its W=1 and sparse run adds nothing.
+	check_kernels=()
+	for k in "${kernels[@]}"; do
+		case "$k" in *-debug) ;; *) check_kernels+=("$k") ;; esac
+	done
+	"$top/scripts/check.sh" "${check_kernels[@]}" > "$tmp/check.tap" 2> "$tmp/check.err" || rc=$?
 	[ "$rc" -ne 0 ] && tail -n 20 "$tmp/check.err" | sed 's/^/# /' >> "$tmp/check.tap"
 	group "make check (checkpatch --strict, W=1, sparse)" "$rc" "$tmp/check.tap"
 fi

@@ -6,6 +6,8 @@
 #   tests/qemu/kernels.sh NAME            fetch (cached) and print the kernel's facts
 #   tests/qemu/kernels.sh --resolve NAME  resolve packages only (no download)
 #   tests/qemu/kernels.sh --list          print the known NAMEs, one a line
+#   tests/qemu/kernels.sh --list-debug    print the debug kernels' NAMEs (built
+#                                         from source; `make test-debug`)
 #   tests/qemu/kernels.sh --build-envs    print the BUILD_ENVs in use, one a line
 #   tests/qemu/kernels.sh --build-deps ENV
 #                                         print the packages (one a line) that
@@ -14,7 +16,9 @@
 #                                         kbuild's libraries), from the
 #                                         packages' own Depends
 #
-# NAME is a row of the KERNELS table below (6.1, 6.12, 7.2, 7.3). The exact
+# NAME is a row of the KERNELS table below (6.1, 6.12, 7.2, 7.3), or 7.2-debug:
+# the debug kernel that tests/qemu/debug-kernel/build.sh builds from source
+# (KASAN, lockdep, kmemleak, fault injection; same facts). The exact
 # package is resolved at run time through the row's metapackage, so a new
 # Debian upload is picked up by itself (and cached under a new version).
 #
@@ -299,6 +303,9 @@ case "${1:-}" in
 --list)
 	awk 'NF { print $1 }' <<<"$KERNELS"
 	;;
+--list-debug)
+	echo 7.2-debug
+	;;
 --resolve)
 	[ $# -eq 2 ] || usage
 	KNAME=$2
@@ -321,6 +328,10 @@ case "${1:-}" in
 	;;
 -*)
 	usage
+	;;
+7.2-debug)
+	[ $# -eq 1 ] || usage
+	exec bash "$(dirname "$0")/debug-kernel/build.sh" "$1"
 	;;
 *)
 	[ $# -eq 1 ] || usage

@@ -150,7 +150,12 @@ bash "$here/mkinitramfs.sh" -o "$initrd" -m "$MODDIR" -k "$ko" "$work/stage" ||
 	fail "building the initramfs failed (see stderr)"
 
 # 6. Boot.
-[ -n "$timeout" ] || timeout=$(meta timeout | tail -n1)
+if [ -z "$timeout" ]; then
+	timeout=$(meta timeout | tail -n1)
+	# KASAN, lockdep and kmemleak make the debug kernel several times
+	# slower under TCG (tests/qemu/debug-kernel/).
+	case "$kname" in *-debug) timeout=$((${timeout:-600} * 3)) ;; esac
+fi
 mem=$(meta mem | tail -n1)
 smp=$(meta smp | tail -n1)
 iommu=$(meta iommu | tail -n1)
@@ -171,6 +176,7 @@ done < <(meta qemu-expect)
 while IFS= read -r re; do
 	[ -n "$re" ] && args+=(--qemu-require "$re")
 done < <(meta qemu-require)
+case "$kname" in *-debug) args+=(--boot-timeout 600) ;; esac
 for ((i = 0; i < ${#fwargs[@]}; i += 2)); do
 	[ "${fwargs[$i]}" = -L ] && args+=(-L "${fwargs[$((i + 1))]}")
 done

@@ -34,6 +34,12 @@ HIT = re.compile(
     r"circular locking|general protection fault|Kernel panic|"
     r"soft lockup|hard LOCKUP|blocked for more than \d+ seconds|"
     r"rcu_(?:sched|preempt) detected stalls|" + DMAR.pattern)
+# kmemleak objects that /init copies into the log after the suite; one is a
+# failure when its stack names our driver, UIO, SVA, I/O page faults or the
+# PASID allocator.
+KMEMLEAK = re.compile(r"^kmemleak-report(-end)?: ?(.*)")
+KMEMLEAK_OURS = re.compile(r"uio_pci_generic_sva|\[uio\]|\buio_|iommu_sva|iopf|"
+                           r"io_pgfault|pasid", re.I)
 TAP_TEST = re.compile(r"^(not ok|ok)\b\s*(\d+)?\s*(.*)$")
 TAP_PLAN = re.compile(r"^1\.\.(\d+)\s*(?:#\s*(.*))?$")
 TAP_KEEP = re.compile(r"^\s*(?:ok\b|not ok\b|1\.\.\d|#|KTAP version|TAP version)")
@@ -145,6 +151,7 @@ class Verdict:
         self.qemu_require = [[re.compile(p), False] for p in qemu_require]
         self.qemu_errors = []           # unexpected QEMU stderr / log lines
         self.qemu_expected = 0
+        self.leak = None                # lines of the kmemleak object being read
 
     # ---- input
 
@@ -153,6 +160,10 @@ class Verdict:
         act on it, else None."""
         self.lineno = lineno if lineno is not None else self.lineno + 1
         text = TIMESTAMP.sub("", raw)
+        km = KMEMLEAK.match(text)
+        if km:
+            self.kmemleak_line(km, self.lineno)
+            return None
         m = MARKER.search(text)
         if not m:
             self.scanner.kernel_line(text, self.lineno)
@@ -177,6 +188,27 @@ class Verdict:
             mm = re.match(r"rc=(\d+)", payload)
             self.done_rc = int(mm.group(1)) if mm else -1
         return None
+
+    def kmemleak_line(self, m, lineno):
+        """One "kmemleak-report[-end]: TEXT" line of /init's leak report."""
+        text = m.group(2)
+        if m.group(1) or text.startswith("unreferenced object"):
+            obj, self.leak = self.leak, None
+            ours = [f.strip() for f in obj["frames"] if KMEMLEAK_OURS.search(f)] if obj else []
+            if ours:
+                self.runner_fail.append("kmemleak: %s, stack has %s (console line %d)"
+                                        % (obj["lines"][0].rstrip(":"), ours[0], obj["lineno"]))
+                self.runner_diag += ["kmemleak: " + x for x in obj["lines"]]
+            if m.group(1):
+                self.runner_diag.append("kmemleak: " + text)
+            else:
+                self.leak = {"lines": [text], "lineno": lineno, "frames": None}
+        elif self.leak is not None:
+            self.leak["lines"].append(text)
+            if self.leak["frames"] is not None:
+                self.leak["frames"].append(text)
+            elif text.strip().startswith("backtrace"):
+                self.leak["frames"] = []
 
     def _qemu_line(self, where, line):
         line = line.rstrip()

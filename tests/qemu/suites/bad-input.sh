@@ -6,7 +6,7 @@
 # device still does a verified SVA DMA (tests/qemu/guest/bad-input.c).
 # Needs a kernel that binds SVA (7.x).
 #
-#@ kernels: 7.2 7.3
+#@ kernels: 7.2 7.3 7.2-debug
 #@ qemu: -device uio-sva-testdev,id=dev0
 #@ qemu: -device uio-sva-testdev,id=dev1,pasid=off
 #@ qemu: -device uio-sva-testdev,id=dev2,ats=off

@@ -7,7 +7,7 @@
 # then open() either binds SVA with a verified DMA or fails with a
 # documented errno (tests/qemu/guest/isolation.c).
 #
-#@ kernels: 7.2 7.3
+#@ kernels: 7.2 7.3 7.2-debug
 #@ qemu: -device uio-sva-testdev,id=dev0
 #@ append: iommu.passthrough=1
 #@ timeout: 300

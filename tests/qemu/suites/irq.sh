@@ -6,7 +6,7 @@
 # (tests/qemu/guest/irq.c). Needs a kernel that binds SVA (7.x): the
 # device's interrupt is a DMA write, sent only with bus mastering on.
 #
-#@ kernels: 7.2 7.3
+#@ kernels: 7.2 7.3 7.2-debug
 #@ qemu: -device uio-sva-testdev,id=dev0
 #@ qemu: -device uio-sva-testdev,id=dev1,msix=off
 #@ qemu: -device uio-sva-testdev,id=dev2,msix=off,msi=off

@@ -4,7 +4,7 @@
 # fd and the device is busy (tests/qemu/guest/lifecycle.c). The device
 # sits behind a PCIe root port so that it can be unplugged and replugged.
 #
-#@ kernels: 7.2 7.3
+#@ kernels: 7.2 7.3 7.2-debug
 #@ qemu: -device pcie-root-port,id=rp1,chassis=1,slot=1 -device uio-sva-testdev,id=dev0,bus=rp1
 #@ mem: 1G
 # The fork and SIGKILL cases on purpose: DMA under a PASID whose mm is

@@ -4,7 +4,7 @@
 # tests/qemu/guest/pcibar.c), new_id binds it, /dev/uio0 appears, and unbind and
 # rmmod are clean (the runner fails the suite on any kernel warning).
 #
-#@ kernels: 6.1 6.12 7.2 7.3
+#@ kernels: 6.1 6.12 7.2 7.3 7.2-debug
 #@ qemu: -device uio-sva-testdev,id=dev0
 #@ timeout: 300
 

@@ -3,7 +3,7 @@
 # to the test device under its PASID; the CPU checks every byte
 # (tests/qemu/guest/sva-dma.c). Needs a kernel that binds SVA (7.x).
 #
-#@ kernels: 7.2 7.3
+#@ kernels: 7.2 7.3 7.2-debug
 #@ qemu: -device uio-sva-testdev,id=dev0
 #@ mem: 1G
 #@ timeout: 1200

@@ -8,7 +8,7 @@
 # device without a driver as before. Exit statuses and message texts are
 # those of tools/man/uio-sva.1. The holder is tests/qemu/guest/sva-hold.c.
 #
-#@ kernels: 7.2 7.3
+#@ kernels: 7.2 7.3 7.2-debug
 #@ qemu: -device uio-sva-testdev,id=dev0
 #@ timeout: 600
 
