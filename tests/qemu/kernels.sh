@@ -156,14 +156,17 @@ build_deps() {
 }
 
 # fetch_headers: unpack the headers into the cache; sets HCACHE.
+# Bumped when fetch_headers lays the headers out differently.
+HEADERS_LAYOUT=layout2
+
 fetch_headers() {
 	HCACHE=$UIO_SVA_CACHE/headers/$KVER
 	local kdir=$HCACHE/usr/src/linux-headers-$KVER
-	if [ "$(cat "$HCACHE/.version" 2>/dev/null)" = "$KPKGVER" ] && [ -f "$kdir/Makefile" ]; then
+	if [ "$(cat "$HCACHE/.version" 2>/dev/null)" = "$KPKGVER $HEADERS_LAYOUT" ] && [ -f "$kdir/Makefile" ]; then
 		return 0
 	fi
 	cache_lock "headers-$KVER"
-	if [ "$(cat "$HCACHE/.version" 2>/dev/null)" = "$KPKGVER" ]; then
+	if [ "$(cat "$HCACHE/.version" 2>/dev/null)" = "$KPKGVER $HEADERS_LAYOUT" ]; then
 		cache_unlock
 		return 0
 	fi
@@ -185,12 +188,18 @@ fetch_headers() {
 	done
 	# The flavour's Makefile includes the -common one by its absolute
 	# /usr/src path: make it relative (make -C runs in the flavour's
-	# directory), so the cache may be bind-mounted or moved. The scripts
-	# and tools links are relative (../../lib/linux-kbuild-*) already.
+	# directory). 7.x's also sets KBUILD_OUTPUT to its /usr/src path, which
+	# Kbuild resolves with realpath: point it at the cache (the chroots
+	# bind-mount the cache at the same path). The scripts and tools links
+	# are relative (../../lib/linux-kbuild-*) already.
 	local mk=$tmp/root/usr/src/linux-headers-$KVER/Makefile
 	[ -f "$mk" ] || die "no usr/src/linux-headers-$KVER/Makefile in ${pkgs[*]}"
-	sed -i "s|^include /usr/src/|include ../|" "$mk"
-	echo "$KPKGVER" > "$tmp/root/.version"
+	sed -i -e "s|^include /usr/src/|include ../|" \
+	       -e "s|^KBUILD_OUTPUT *:\\?= */usr/src/linux-headers-$KVER\$|KBUILD_OUTPUT=$kdir|" "$mk"
+	if grep -q '/usr/src/' "$mk"; then
+		die "unexpected /usr/src path left in $mk: $(grep '/usr/src/' "$mk")"
+	fi
+	echo "$KPKGVER $HEADERS_LAYOUT" > "$tmp/root/.version"
 	rm -rf "$HCACHE"
 	mv "$tmp/root" "$HCACHE"
 	rm -rf "$tmp"
