@@ -196,8 +196,8 @@ fetch_headers() {
 	[ -f "$mk" ] || die "no usr/src/linux-headers-$KVER/Makefile in ${pkgs[*]}"
 	sed -i -e "s|^include /usr/src/|include ../|" \
 	       -e "s|^KBUILD_OUTPUT *:\\?= */usr/src/linux-headers-$KVER\$|KBUILD_OUTPUT=$kdir|" "$mk"
-	if grep -q '/usr/src/' "$mk"; then
-		die "unexpected /usr/src path left in $mk: $(grep '/usr/src/' "$mk")"
+	if grep -qE '(^include |=)/usr/src/' "$mk"; then
+		die "unexpected /usr/src path left in $mk: $(grep -E '(^include |=)/usr/src/' "$mk")"
 	fi
 	echo "$KPKGVER $HEADERS_LAYOUT" > "$tmp/root/.version"
 	rm -rf "$HCACHE"
