@@ -272,7 +272,7 @@ sid_sparse > /dev/null || die "cannot run sid's sparse (see above)"
 for a in "${archs[@]}"; do
 	t=$(triplet "$a")
 	key=$(hash_inputs "$SRCPKG=$srcver" "arch $a" "$("$t-gcc" --version | head -n1)" \
-		"$("$t-ld" --version | head -n1)" "$(config_options "$a")" "$top/tests/cross-module.sh")
+		"$("$t-ld" --version | head -n1)" "$(config_options "$a")" "$(cat "$top/tests/cross-module.sh")")
 	ktop=$UIO_SVA_CACHE/cross-module/$a-$key
 	cached=cold
 	[ -f "$ktop/.ready" ] && cached=cached
