@@ -7,7 +7,10 @@
 #
 # Usage: conftest.sh CC "CFLAGS"
 #   CC and CFLAGS are the compiler and the flags Kbuild compiles modules
-#   with (Kbuild passes them); a probe that compiles defines its macro.
+#   with, as make has them: shell words with their quoting, which the
+#   probes evaluate as make's recipes do (arm64 has
+#   -DARM64_ASM_ARCH='"armv8.5-a"'). A probe that compiles defines its
+#   macro.
 #
 # Every kernel API difference the driver depends on is detected here and
 # nowhere else; compat.h turns the results into wrappers.
@@ -23,10 +26,9 @@ probe() {
 	printf '%s\n' "$2" > "$tmp/$1.c"
 	printf 'void conftest_%s(void);\nvoid conftest_%s(void)\n{\n%s\n}\n' \
 		"$1" "$1" "$3" >> "$tmp/$1.c"
-	# shellcheck disable=SC2086 # CFLAGS is a list of flags
-	if $CC $CFLAGS -Werror=implicit-function-declaration \
+	if eval "$CC $CFLAGS" -Werror=implicit-function-declaration \
 		-Werror=incompatible-pointer-types -Werror=int-conversion \
-		-c "$tmp/$1.c" -o "$tmp/$1.o" 2>"$tmp/$1.log"; then
+		'-c "$tmp/$1.c" -o "$tmp/$1.o"' 2>"$tmp/$1.log"; then
 		printf '#define %s 1\n' "$1"
 	else
 		printf '/* %s is not defined: the probe did not compile */\n' "$1"

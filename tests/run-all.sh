@@ -27,7 +27,7 @@
 #
 # Environment (all optional):
 #   UIO_SVA_KERNELS="6.1 7.2"  only these kernels
-#   UIO_SVA_SUITES="smoke"     only these suites (also "check", "dkms", "matrix", "qtest", "cross")
+#   UIO_SVA_SUITES="smoke"     only these suites (also "check", "dkms", "matrix", "qtest", "cross", "crossmod")
 #   UIO_SVA_MAKE_ARGS="W=1"    extra make arguments for the module builds
 #   UIO_SVA_DEBUG_LANE=1       also the debug kernels (kernels.sh --list-debug)
 #                              and their suites: `make test-debug`
@@ -143,6 +143,17 @@ if want "${UIO_SVA_SUITES:-}" cross && [ -x "$top/tests/cross-check.sh" ]; then
 	"$top/tests/cross-check.sh" > "$tmp/cross.tap" 2> "$tmp/cross.err" || rc=$?
 	[ "$rc" -ne 0 ] && tail -n 20 "$tmp/cross.err" | sed 's/^/# /' >> "$tmp/cross.tap"
 	group "cross builds (tests/cross-check.sh: arm64, riscv64)" "$rc" "$tmp/cross.tap"
+fi
+
+# 1b. The driver off x86: uio_pci_generic_sva.ko for arm64 and riscv64
+# against sid's linux-source-7.2 (cached modules_prepare trees), W=1 and
+# sparse clean.
+if want "${UIO_SVA_SUITES:-}" crossmod && [ -x "$top/tests/cross-module.sh" ]; then
+	log "module cross builds: tests/cross-module.sh"
+	rc=0
+	"$top/tests/cross-module.sh" > "$tmp/crossmod.tap" 2> "$tmp/crossmod.err" || rc=$?
+	[ "$rc" -ne 0 ] && tail -n 20 "$tmp/crossmod.err" | sed 's/^/# /' >> "$tmp/crossmod.tap"
+	group "module cross builds (tests/cross-module.sh: arm64, riscv64; W=1, sparse)" "$rc" "$tmp/crossmod.tap"
 fi
 
 # 2. The kernel matrix: module builds.
