@@ -5,11 +5,13 @@
  * device (uio-sva-testdev), in one boot.
  *
  * Output: KTAP (one case per measurement, see main.c) and, for the host,
- * one CSV row per run of every figure:
+ * one CSV row per run of every figure, as a KTAP diagnostic line (so that
+ * the runner's verdict, which allows nothing but diagnostics after the last
+ * result, accepts the closing section's rows):
  *
- *   BENCHCSV,section,metric,variant,param,run,value,unit,note
+ *   # BENCHCSV,section,metric,variant,param,run,value,unit,note
  *
- * and BENCHINFO,key,value lines that describe the guest. The host
+ * and # BENCHINFO,key,value lines that describe the guest. The host
  * (tools/bench/run-bench.sh, report.py) takes medians, min, max and the
  * pair-wise ratios.
  */

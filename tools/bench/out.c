@@ -25,7 +25,7 @@ void out_row(const char *section, const char *metric, const char *variant,
 	     const char *param, int run, double value, const char *unit,
 	     const char *note)
 {
-	printf("BENCHCSV,%s,%s,%s,%s,%d,%.6g,%s,%s\n", section, metric, variant,
+	printf("# BENCHCSV,%s,%s,%s,%s,%d,%.6g,%s,%s\n", section, metric, variant,
 	       param, run, value, unit, note ? note : "");
 	fflush(stdout);
 }
@@ -34,7 +34,7 @@ void out_info(const char *key, const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("BENCHINFO,%s,", key);
+	printf("# BENCHINFO,%s,", key);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);

@@ -195,10 +195,10 @@ done
 t_end=$(date +%s)
 kill "$sampler" 2>/dev/null || true
 # The TAP without the data rows (those are in the tables and raw.txt).
-grep -v '^# | BENCH' "$work/tap.txt" || true
+grep -v -e '^# | BENCH' -e '^# BENCH' "$work/tap.txt" || true
 
 # 4. Tables.
-sed -n 's/.*@@| \(BENCH\(CSV\|INFO\),.*\)$/\1/p' "$work/console.log" | tr -d '\r' > "$work/raw.txt"
+sed -n 's/.*@@| \(# \)\{0,1\}\(BENCH\(CSV\|INFO\),.*\)$/\2/p' "$work/console.log" | tr -d '\r' > "$work/raw.txt"
 accel=$(sed -n 's/.*(accel \([a-z]*\)).*/\1/p' "$work/tap.txt" | tail -n1)
 meta=(--date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 	--qemu-version "$("$qemu" --version | head -n1)"
