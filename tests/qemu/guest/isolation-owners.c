@@ -44,7 +44,7 @@
 #define KILL_LEN	(128ul << 20)	/* 32768 page requests: seconds under TCG */
 #define PATTERN_A	0xa1a2a3a4a5a6a7a8ull
 #define B_BYTE		0xb5
-#define CLOSES		9
+#define CLOSES		5
 
 struct dev {
 	char bdf[32];
@@ -285,6 +285,7 @@ static int owner_b(const struct dev *d, uint32_t pasid_a)
 	uint32_t pasid = 0, reg_pasid, status;
 	uint64_t dst, pat;
 	size_t i, changed = 0, first = 0;
+	unsigned int opens;
 	int fd;
 
 	buf = mmap(FIXED_ADDR, KILL_LEN, PROT_READ | PROT_WRITE,
@@ -292,10 +293,22 @@ static int owner_b(const struct dev *d, uint32_t pasid_a)
 	if (buf != FIXED_ADDR)
 		return 10;
 	memset(buf, B_BYTE, KILL_LEN);	/* resident: a resumed job runs fast */
-	fd = dev_open(d);
-	b = fd < 0 ? NULL : bar0(fd);
-	if (!b || pasid_of(d, &pasid))
-		return 11;
+	/*
+	 * A's PASID is freed with A's mm, which the IOMMU core drops after an
+	 * SRCU grace period (mmu_notifier_put), not at A's exit: until then
+	 * an open gets another PASID. The case is about the recycled one, so
+	 * open again until it comes back (10 s at most).
+	 */
+	for (opens = 1;; opens++) {
+		fd = dev_open(d);
+		b = fd < 0 ? NULL : bar0(fd);
+		if (!b || pasid_of(d, &pasid))
+			return 11;
+		if (pasid == pasid_a || opens >= 100)
+			break;
+		close(fd);
+		usleep(100 * 1000);
+	}
 	sleep(3);
 	for (i = 0; i < KILL_LEN; i++) {
 		if (buf[i] != B_BYTE && !changed++)
@@ -305,8 +318,8 @@ static int owner_b(const struct dev *d, uint32_t pasid_a)
 	dst = rd64(b, TD_DST);
 	pat = rd64(b, TD_PATTERN);
 	status = rd32(b, TD_STATUS);
-	ktest_diag("owner B: PASID %u (A had %u); %zu bytes changed (first at +0x%zx); device PASID 0x%x DST 0x%llx PATTERN 0x%llx STATUS 0x%x",
-		   pasid, pasid_a, changed, first, reg_pasid,
+	ktest_diag("owner B: PASID %u (A had %u) at open %u; %zu bytes changed (first at +0x%zx); device PASID 0x%x DST 0x%llx PATTERN 0x%llx STATUS 0x%x",
+		   pasid, pasid_a, opens, changed, first, reg_pasid,
 		   (unsigned long long)dst, (unsigned long long)pat, status);
 	close(fd);
 	if (pasid != pasid_a)

@@ -9,7 +9,10 @@
 # iommu-group-shared for a multifunction slot
 # (tests/qemu/guest/isolation-owners.c).
 #
-#@ kernels: 7.2 7.3
+# 7.2 only for now: under TCG, QEMU 10.2.2 can abort in iotlb_to_section()
+# (physmem.c:760) during the rapid function resets of the close-cost case;
+# not yet root-caused. It was met before in the benchmark's vfio-pci resets.
+#@ kernels: 7.2
 #@ qemu: -device uio-sva-testdev,id=dev0,addr=0x10,bm-pause=on
 #@ qemu: -device uio-sva-testdev,id=dev1,addr=0x11,msix=off,msi=off
 #@ qemu: -device uio-sva-testdev,id=mf0,addr=0x12.0,multifunction=on
