@@ -907,11 +907,36 @@ static struct attribute *uio_pci_sva_attrs[] = {
 };
 ATTRIBUTE_GROUPS(uio_pci_sva);
 
+/*
+ * The driver resets the function itself (probe, after the last owner),
+ * and an administrator may reset it through sysfs. Either way the PCI
+ * core saves and restores the config space around the reset, and the
+ * driver keeps no state in the device that it must rebuild: an owner
+ * that is bound during an administrator's reset loses its device state,
+ * not its bond. Having these hooks tells the PCI core that the driver
+ * expects resets (without them each one logs "resetting" as a warning).
+ */
+static void uio_pci_sva_reset_prepare(struct pci_dev *pdev)
+{
+	pci_dbg(pdev, "function reset\n");
+}
+
+static void uio_pci_sva_reset_done(struct pci_dev *pdev)
+{
+	pci_dbg(pdev, "function reset done\n");
+}
+
+static const struct pci_error_handlers uio_pci_sva_err_handlers = {
+	.reset_prepare	= uio_pci_sva_reset_prepare,
+	.reset_done	= uio_pci_sva_reset_done,
+};
+
 static struct pci_driver uio_pci_sva_driver = {
 	.name		= DRV_NAME,
 	.id_table	= NULL,	/* new_id, driver_override or driverctl */
 	.probe		= uio_pci_sva_probe,
 	.remove		= uio_pci_sva_remove,
+	.err_handler	= &uio_pci_sva_err_handlers,
 	.dev_groups	= uio_pci_sva_groups,
 };
 module_pci_driver(uio_pci_sva_driver);
