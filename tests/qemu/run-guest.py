@@ -13,6 +13,9 @@ Options:
   --mem SIZE        guest memory (default 1G)      --smp N   vCPUs (default 2)
   --timeout S       seconds until the guest is killed (default 600)
   --boot-timeout S  seconds until /init must have printed (default 180)
+  --stall-timeout S seconds of console silence until the guest counts as
+                    stalled and is killed (default 300; 0: never); on any
+                    timeout the vCPU state goes into the log (@@STALL lines)
   --log FILE        where to write the console log (default: a temp file)
   --accel MODE      auto|kvm|tcg (default: $UIO_SVA_ACCEL, else auto: KVM
                     only if /dev/kvm really runs a guest, TCG otherwise)
@@ -229,11 +232,14 @@ class Run:
 
     def __init__(self, args, log_path):
         self.args = args
-        self.logf = open(log_path, "w", encoding="utf-8", errors="replace")
+        # Line-buffered: the log on disk is current while the guest runs.
+        self.logf = open(log_path, "w", encoding="utf-8", errors="replace",
+                         buffering=1)
         self.log_path = log_path
         self.lineno = 0
         self.tail = []
         self.boot_timed_out = False     # nothing from /init by --boot-timeout
+        self.stalled = False            # console silent for --stall-timeout
         self.verdict = Verdict(args.name, args.qemu_expect or (), args.qemu_require or ())
         self.qmp = None
         self.console_lines = 0
@@ -263,6 +269,27 @@ class Run:
         act = self.verdict.console_line(raw, lineno)
         if act and act[0] == "QMP":
             self.do_qmp(act[1], lineno)
+
+    def dump_vcpus(self):
+        """Into the log: what the vCPUs do when the guest has gone silent
+        (for root-causing a stall; the verdict does not read it)."""
+        if not self.qmp:
+            return
+        for cmd in ({"execute": "query-status"},
+                    {"execute": "query-cpus-fast"},
+                    {"execute": "human-monitor-command",
+                     "arguments": {"command-line": "info registers -a"}},
+                    {"execute": "human-monitor-command",
+                     "arguments": {"command-line": "info lapic"}}):
+            try:
+                reply = self.qmp.execute(cmd, timeout=10)
+            except (OSError, TimeoutError, ValueError) as e:
+                reply = {"error": str(e)}
+            ret = reply.get("return", reply)
+            text = ret if isinstance(ret, str) else json.dumps(ret)
+            for line in text.splitlines():
+                self.write("@@STALL %s: %s" % (cmd.get("arguments", {}).get(
+                    "command-line", cmd["execute"]), line))
 
     def do_qmp(self, payload, lineno):
         fail = self.verdict.runner_fail
@@ -345,6 +372,7 @@ def boot(args, accel, log_path):
     boot_deadline = t0 + args.boot_timeout
     done_at = None
     timed_out = False
+    last_output = t0
     open_streams = 2
     try:
         while open_streams:
@@ -366,6 +394,14 @@ def boot(args, accel, log_path):
             if now >= limit:
                 timed_out = done_at is None
                 run.boot_timed_out = not run.started
+                if timed_out:
+                    run.dump_vcpus()
+                break
+            if (args.stall_timeout and done_at is None and not args.interactive and
+                    now - last_output >= args.stall_timeout):
+                timed_out = run.stalled = True
+                run.boot_timed_out = not run.started
+                run.dump_vcpus()
                 break
             for key, _ in sel.select(timeout=min(0.5, limit - now)):
                 if key.data == "qmp":
@@ -382,6 +418,8 @@ def boot(args, accel, log_path):
                     else:
                         continue
                 bufs[fd] += data
+                if key.data == "out":
+                    last_output = time.monotonic()
                 while b"\n" in bufs[fd]:
                     raw, bufs[fd] = bufs[fd].split(b"\n", 1)
                     line = raw.decode("utf-8", "replace").rstrip("\r")
@@ -438,6 +476,9 @@ def main():
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("--boot-timeout", type=float, default=180,
                     help="seconds until /init must have printed (default 180)")
+    ap.add_argument("--stall-timeout", type=float, default=300,
+                    help="seconds of console silence after which the guest counts as "
+                    "stalled and is killed (default 300; 0: never)")
     ap.add_argument("--log")
     ap.add_argument("--accel", default=os.environ.get("UIO_SVA_ACCEL") or "auto",
                     choices=["auto", "kvm", "tcg"])
@@ -495,6 +536,7 @@ def main():
     run.logf.close()
     lines, failed = run.verdict.tap(qemu_rc=rc, timed_out=timed_out,
                                     boot_timed_out=run.boot_timed_out,
+                                    stalled=run.stalled and args.stall_timeout,
                                     timeout=args.timeout, boot_timeout=args.boot_timeout)
     if timed_out or (failed and run.done_rc is None):
         sys.stderr.write("---- last %d console lines (%s) ----\n" % (len(run.tail), log_path))

@@ -176,7 +176,7 @@ done < <(meta qemu-expect)
 while IFS= read -r re; do
 	[ -n "$re" ] && args+=(--qemu-require "$re")
 done < <(meta qemu-require)
-case "$kname" in *-debug) args+=(--boot-timeout 600) ;; esac
+case "$kname" in *-debug) args+=(--boot-timeout 600 --stall-timeout 900) ;; esac
 for ((i = 0; i < ${#fwargs[@]}; i += 2)); do
 	[ "${fwargs[$i]}" = -L ] && args+=(-L "${fwargs[$((i + 1))]}")
 done

@@ -305,13 +305,18 @@ class Verdict:
     # ---- output
 
     def tap(self, qemu_rc=0, timed_out=False, boot_timed_out=False,
-            timeout=None, boot_timeout=None):
+            timeout=None, boot_timeout=None, stalled=None):
         """KTAP lines (the guest's, then the runner's) and failed (bool)."""
         name = self.name
         self.scanner.finish()
         body, plan, results, problems = self._guest_tap()
         extra = ["%s: %s" % (name, p) for p in problems]
-        if timed_out and boot_timed_out:
+        if timed_out and stalled:
+            extra.append("%s: the guest printed nothing for %s s (%s; stalled, killed; "
+                         "the vCPU state is in the console log as @@STALL lines)"
+                         % (name, stalled, "before /init" if boot_timed_out else
+                            "while the suite ran"))
+        elif timed_out and boot_timed_out:
             extra.append("%s: the guest printed nothing from /init within %s s (killed)"
                          % (name, boot_timeout))
         elif timed_out:

@@ -74,6 +74,14 @@ class VerdictTest(unittest.TestCase):
     def test_timeout_fails(self):
         self.fails("did not finish within 60 s", good_tap(), timed_out=True, timeout=60)
 
+    def test_stall_fails_and_says_so(self):
+        self.fails("printed nothing for 300 s", good_tap()[:3], timed_out=True,
+                   stalled=300, timeout=900)
+
+    def test_stall_before_init_says_so(self):
+        self.fails("before /init", [], timed_out=True, boot_timed_out=True,
+                   stalled=300, timeout=900, boot_timeout=180)
+
     # -- the plan and the numbers
     def test_missing_plan_fails(self):
         self.fails("no plan", guest("KTAP version 1", "ok 1 a", "ok 2 b") + DONE0)
