@@ -9,10 +9,10 @@
 # iommu-group-shared for a multifunction slot
 # (tests/qemu/guest/isolation-owners.c).
 #
-# 7.2 only for now: under TCG, QEMU 10.2.2 can abort in iotlb_to_section()
-# (physmem.c:760) during the rapid function resets of the close-cost case;
-# not yet root-caused. It was met before in the benchmark's vfio-pci resets.
-#@ kernels: 7.2
+# Function resets change the CPU's memory map while the other vCPU runs:
+# stock QEMU 10.2.2 stalled or aborted here under TCG until our patch 0005
+# (see suites/tcg-mmio-race.sh).
+#@ kernels: 7.2 7.3
 #@ qemu: -device uio-sva-testdev,id=dev0,addr=0x10,bm-pause=on
 #@ qemu: -device uio-sva-testdev,id=dev1,addr=0x11,msix=off,msi=off
 #@ qemu: -device uio-sva-testdev,id=mf0,addr=0x12.0,multifunction=on
