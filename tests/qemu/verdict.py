@@ -30,7 +30,7 @@ END = re.compile(r"---\[ end (trace|Kernel panic)|^\s*</TASK>")
 DMAR = re.compile(r"DMAR: \[DMA|DMAR: DRHD: handling fault|DMAR: \[INTR-REMAP")
 HIT = re.compile(
     r"WARNING:|BUG:|Oops|Call Trace|list_del corruption|list_add corruption|"
-    r"refcount_t:|KASAN|UBSAN|lockdep|possible recursive locking|"
+    r"refcount_t:|KASAN|UBSAN|lockdep(?! checking is enabled)|possible recursive locking|"
     r"circular locking|general protection fault|Kernel panic|"
     r"soft lockup|hard LOCKUP|blocked for more than \d+ seconds|"
     r"rcu_(?:sched|preempt) detected stalls|" + DMAR.pattern)

@@ -136,6 +136,14 @@ class VerdictTest(unittest.TestCase):
                    good_tap() + ["[    1.5] BUG: kernel NULL pointer dereference, address: 0",
                                  "[    1.5] Oops: 0000 [#1] SMP"] + DONE0)
 
+    def test_lockdep_boot_banner_passes(self):
+        # printed at every boot of a PROVE_RCU kernel: not a report
+        self.passes(["[    0.1] rcu: \tRCU lockdep checking is enabled."] + good_tap() + DONE0)
+
+    def test_lockdep_report_fails(self):
+        self.fails("kernel log: INFO: lockdep is turned off",
+                   good_tap() + ["[    1.5] INFO: lockdep is turned off."] + DONE0)
+
     def test_warning_report_counts_once(self):
         lines = self.fails("kernel log: WARNING:",
                            good_tap() + ["------------[ cut here ]------------",
