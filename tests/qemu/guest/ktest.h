@@ -16,6 +16,7 @@
 #ifndef UIO_SVA_KTEST_H
 #define UIO_SVA_KTEST_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -134,12 +135,52 @@ static inline double ktest__now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Has @pid exited? Without reaping it (waitid WNOWAIT). */
+static inline bool ktest__exited(pid_t pid)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	return !waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) &&
+	       si.si_pid == pid;
+}
+
+/* Does a live (not zombie) process of process group @pgid remain? */
+static inline bool ktest__group_alive(pid_t pgid)
+{
+	char path[300], state;
+	struct dirent *e;
+	bool alive = false;
+	int pgrp;
+	DIR *d = opendir("/proc");
+	FILE *f;
+
+	if (!d)
+		return false;
+	while (!alive && (e = readdir(d))) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fscanf(f, "%*d (%*[^)]) %c %*d %d", &state, &pgrp) == 2)
+			alive = pgrp == pgid && state != 'Z';
+		fclose(f);
+	}
+	closedir(d);
+	return alive;
+}
+
 /*
  * ktest_case() - run @fn(@t, @arg) in a child process: @fn sets up its own
  * fixture, reports its results with ktest_result()/ktest_skip() and tears
  * the fixture down. The parent waits up to @timeout_s seconds, then kills
  * the child. A child that hangs, dies, exits non-zero or reports nothing
- * adds one "not ok" line naming @name and the reason. Returns true when
+ * adds one "not ok" line naming @name and the reason. The child leads a
+ * process group of its own, and whatever is left of that group when the
+ * case ends (a helper process that hung or outlived its case) is killed,
+ * so that it cannot hold the device in the next case. Returns true when
  * the case reported results and all of them passed or skipped.
  */
 static inline bool ktest_case(struct ktest *t, const char *name, int timeout_s,
@@ -149,7 +190,7 @@ static inline bool ktest_case(struct ktest *t, const char *name, int timeout_s,
 	double deadline = ktest__now() + timeout_s;
 	int fds[2], status = 0, fails = t->fail, n = t->n;
 	struct pollfd pfd;
-	bool hung = false, exited = false;
+	bool hung = false, eof = false;
 	ssize_t got;
 	pid_t pid;
 
@@ -164,6 +205,7 @@ static inline bool ktest_case(struct ktest *t, const char *name, int timeout_s,
 		return ktest_result(t, false, "%s: fork: %s", name, strerror(errno));
 	}
 	if (pid == 0) {
+		setpgid(0, 0);
 		close(fds[0]);
 		t->report_fd = fds[1] + 1;
 		fn(t, arg);
@@ -171,6 +213,7 @@ static inline bool ktest_case(struct ktest *t, const char *name, int timeout_s,
 		fflush(stderr);
 		_exit(0);
 	}
+	setpgid(pid, pid);	/* either side may run first */
 	close(fds[1]);
 	pfd.fd = fds[0];
 	pfd.events = POLLIN;
@@ -179,33 +222,39 @@ static inline bool ktest_case(struct ktest *t, const char *name, int timeout_s,
 	 * grandchild that outlives the case may still hold the pipe.
 	 */
 	for (;;) {
-		bool eof = false;
-		int r = poll(&pfd, 1, 100);
-
-		if (r > 0) {
-			got = read(fds[0], &k, sizeof(k));
-			eof = got <= 0;
-			if (!eof)
-				continue;
+		if (!eof) {
+			if (poll(&pfd, 1, 100) > 0) {
+				got = read(fds[0], &k, sizeof(k));
+				if (got > 0)
+					continue;
+				eof = true;
+			}
+		} else {
+			usleep(10 * 1000);	/* the child is on its way out */
 		}
-		if (waitpid(pid, &status, WNOHANG) == pid) {
-			exited = true;
-			while (poll(&pfd, 1, 0) > 0 &&
+		if (ktest__exited(pid)) {
+			while (!eof && poll(&pfd, 1, 0) > 0 &&
 			       read(fds[0], &k, sizeof(k)) == (ssize_t)sizeof(k))
 				;
 			break;
 		}
-		if (eof)
-			break;
 		if (ktest__now() >= deadline) {
 			hung = true;
 			break;
 		}
 	}
 	close(fds[0]);
-	if (hung)
-		kill(pid, SIGKILL);
-	while (!exited && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	/*
+	 * Not reaped yet, so the group's number cannot have been reused.
+	 * SIGKILL is delivered asynchronously: wait until no member lives
+	 * (a dying member closes its files, the device's among them).
+	 */
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+	for (int i = 0; i < 500 && ktest__group_alive(pid); i++)
+		usleep(10 * 1000);
+	/* An exited child is a zombie: the kill leaves its status alone. */
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	t->n = k.n;
 	t->pass = k.pass;

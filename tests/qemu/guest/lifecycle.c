@@ -302,12 +302,12 @@ static int fork_grandchild(struct ctx *c, int report)
 		return 10;
 	memset(buf, 0x11, PAGE);
 	job.dst = (uintptr_t)buf;
+	parent = getpid();	/* before the fork: P may be gone before G runs */
 	g = fork();
 	if (g < 0)
 		return 11;
 	if (g > 0)
 		_exit(0);	/* P exits with the device open in G */
-	parent = getppid();
 	while (getppid() == parent)
 		usleep(1000);
 	usleep(200 * 1000);	/* P's exit and its mm teardown */

@@ -270,7 +270,7 @@ class KtestCaseTest(unittest.TestCase):
 
     def test_numbers_in_order(self):
         self.assertEqual([int(l.split()[2 if l.startswith("not") else 1])
-                          for l in self.results()], list(range(1, 9)), "\n".join(self.out))
+                          for l in self.results()], list(range(1, 10)), "\n".join(self.out))
 
     def test_each_outcome(self):
         r = self.results()
@@ -283,10 +283,12 @@ class KtestCaseTest(unittest.TestCase):
                         r[6].startswith("ok 7 second of two"), r)
         # The case ended; its grandchild still holds the pipe: not a hang.
         self.assertTrue(r[7].startswith("ok 8 leaves a grandchild behind"), r)
+        # ... and the case's process group is killed when it ends.
+        self.assertTrue(r[8].startswith("ok 9 the grandchild did not outlive"), r)
 
     def test_counter_and_totals(self):
         self.assertIn("# counter 2", self.out)
-        self.assertIn("# Totals: pass:4 fail:4 xfail:0 xpass:0 skip:0 error:0", self.out)
+        self.assertIn("# Totals: pass:5 fail:4 xfail:0 xpass:0 skip:0 error:0", self.out)
         self.assertEqual(self.rc, 1)
 
     def test_verdict_of_its_console(self):
