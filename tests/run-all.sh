@@ -29,8 +29,12 @@
 #   UIO_SVA_KERNELS="6.1 7.2"  only these kernels
 #   UIO_SVA_SUITES="smoke"     only these suites (also "check", "dkms", "matrix", "qtest", "cross", "crossmod")
 #   UIO_SVA_MAKE_ARGS="W=1"    extra make arguments for the module builds
-#   UIO_SVA_DEBUG_LANE=1       also the debug kernels (kernels.sh --list-debug)
-#                              and their suites: `make test-debug`
+#   UIO_SVA_DEBUG_LANE=ci      (default) the debug kernels (kernels.sh
+#                              --list-debug) with the suites not marked
+#                              "#@ lane-only:" for them, and the planted bugs
+#                              (tests/qemu/debug-kernel/plant.sh) they must catch;
+#                              =1 every suite of theirs (`make test-debug`);
+#                              =0 none
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 qemu_dir=$top/tests/qemu
@@ -44,7 +48,7 @@ want() { # want LIST ITEM: ITEM is in the space-separated LIST, or LIST is empty
 
 kernels=()
 debug_kernels=
-[ "${UIO_SVA_DEBUG_LANE:-0}" = 1 ] && debug_kernels=$(bash "$qemu_dir/kernels.sh" --list-debug)
+[ "${UIO_SVA_DEBUG_LANE:-ci}" != 0 ] && debug_kernels=$(bash "$qemu_dir/kernels.sh" --list-debug)
 for k in $(bash "$qemu_dir/kernels.sh" --list) $debug_kernels; do
 	want "${UIO_SVA_KERNELS:-}" "$k" && kernels+=("$k")
 done
@@ -268,6 +272,26 @@ while read -r k s; do
 		group "$s@$k" "$rc" "$tmp/suite.tap"
 	} </dev/null
 done < "$tmp/matrix.txt"
+
+# 7. The debug lane proves itself: each planted bug of
+# tests/qemu/debug-kernel/planted/ must fail its suite on the debug kernel
+# with the report that bug must cause.
+for k in $debug_kernels; do
+	want "${UIO_SVA_KERNELS:-}" "$k" || continue
+	want "${UIO_SVA_SUITES:-}" planted || continue
+	log "planted bugs on $k: tests/qemu/debug-kernel/plant.sh"
+	: > "$tmp/planted.tap"
+	rc=0 n=0
+	for p in "$qemu_dir"/debug-kernel/planted/*.patch; do
+		n=$((n + 1)) prc=0
+		bash "$qemu_dir/debug-kernel/plant.sh" "$(basename "$p" .patch)" "" "$k" \
+			> "$tmp/plant.tap" 2> "$tmp/plant.err" </dev/null || prc=$?
+		sed -E "s/^(not )?ok 1 /\1ok $n /" "$tmp/plant.tap" >> "$tmp/planted.tap"
+		[ $prc -eq 0 ] || { rc=1; tail -n 5 "$tmp/plant.err" | sed 's/^/# /' >> "$tmp/planted.tap"; }
+	done
+	echo "1..$n" >> "$tmp/planted.tap"
+	group "planted bugs on $k (tests/qemu/debug-kernel/plant.sh)" "$rc" "$tmp/planted.tap"
+done
 
 echo "1..$groups"
 echo "# real SVA DMA cases whose data the CPU verified: $dma_cases"

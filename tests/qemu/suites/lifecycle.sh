@@ -5,6 +5,11 @@
 # sits behind a PCIe root port so that it can be unplugged and replugged.
 #
 #@ kernels: 7.2 7.3 7.2-debug
+# On 7.2-debug only in make test-debug: every open()+mmap() there draws
+# lockdep's report of UIO's info_lock -> iommu_sva_lock -> mmap_lock
+# (the bind in open(), under UIO's info_lock) against mmap_lock ->
+# info_lock (UIO's mmap); see Documentation/uio-pci-sva.rst, "Lock order".
+#@ lane-only: 7.2-debug
 #@ qemu: -device pcie-root-port,id=rp1,chassis=1,slot=1 -device uio-sva-testdev,id=dev0,bus=rp1
 #@ mem: 1G
 # The fork and SIGKILL cases on purpose: DMA under a PASID whose mm is

@@ -4,6 +4,11 @@
 # (tests/qemu/guest/sva-dma.c). Needs a kernel that binds SVA (7.x).
 #
 #@ kernels: 7.2 7.3 7.2-debug
+# On 7.2-debug only in make test-debug: every open()+mmap() there draws
+# lockdep's report of UIO's info_lock -> iommu_sva_lock -> mmap_lock
+# (the bind in open(), under UIO's info_lock) against mmap_lock ->
+# info_lock (UIO's mmap); see Documentation/uio-pci-sva.rst, "Lock order".
+#@ lane-only: 7.2-debug
 #@ qemu: -device uio-sva-testdev,id=dev0
 #@ mem: 1G
 #@ timeout: 1200
