@@ -77,7 +77,9 @@ DEFAULT_IOMMU = ("intremap=on,caching-mode=on,x-scalable-mode=on,x-pasid-mode=on
                  "x-flts=on,device-iotlb=on,svm=on")
 # no_timer_check: under TCG on a loaded host the IO-APIC timer check can
 # panic the boot ("timer doesn't work through Interrupt-remapped IO-APIC").
-BASE_APPEND = ("console=ttyS0 intel_iommu=on,sm_on iommu.passthrough=0 panic=-1 "
+# oops=panic with panic=-1 (and QEMU's -no-reboot): an Oops ends the guest at
+# once instead of leaving it hung until the suite's timeout.
+BASE_APPEND = ("console=ttyS0 intel_iommu=on,sm_on iommu.passthrough=0 oops=panic panic=-1 "
                "printk.devkmsg=on log_buf_len=4M no_timer_check")
 
 def log(msg):

@@ -5,7 +5,8 @@
 # applied to a copy of the checkout. The suite must FAIL, and with the
 # report this bug must cause: each "Expect: REGEX" line of the patch's
 # header must match the suite's output or its console log (a suite that
-# fails for another reason proves nothing).
+# fails for another reason proves nothing). "Append: STR" lines add to the
+# guest's kernel command line (e.g. fewer cycles of debug-reload).
 #
 # Usage:
 #   tests/qemu/debug-kernel/plant.sh NAME [SUITE [KERNEL]]
@@ -31,6 +32,7 @@ suite=${2:-$(sed -n 's/^Suite: *//p' "$patchf" | head -n1)}
 kname=${3:-7.2-debug}
 [ -n "$suite" ] || die "$patchf names no suite (Suite: line) and none was given"
 mapfile -t expects < <(sed -n 's/^Expect: *//p' "$patchf")
+append=$(sed -n 's/^Append: *//p' "$patchf" | tr '\n' ' ')
 [ ${#expects[@]} -gt 0 ] || die "$patchf has no Expect: line"
 
 copy=$UIO_SVA_TOP/build/planted/$name
@@ -39,10 +41,13 @@ mkdir -p "$copy"
 (cd "$UIO_SVA_TOP" && git ls-files -z --cached --others --exclude-standard |
 	cpio -0 -pdm --quiet "$copy")
 patch -s -d "$copy" -p1 < "$patchf" || die "$name.patch does not apply"
+# A repository of its own: inside the checkout's build/ every file of the
+# copy would count as ignored (build-module.sh leaves ignored files out).
+git init -q "$copy"
 log "planted $name; running $suite on $kname"
 out=$copy/suite.tap
 rc=0
-bash "$copy/tests/qemu/run-suite.sh" "$kname" "$suite" > "$out" || rc=$?
+bash "$copy/tests/qemu/run-suite.sh" ${append:+--append "$append"} "$kname" "$suite" > "$out" || rc=$?
 sed 's/^/# /' "$out"
 what="the debug lane catches a planted bug: $name ($suite on $kname)"
 if [ $rc = 0 ]; then
