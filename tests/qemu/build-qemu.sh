@@ -70,7 +70,7 @@ CONFIGURE_FLAGS=(
 	--enable-slirp
 )
 BUILD_DEPS=(
-	dpkg-dev ninja-build pkg-config flex bison python3
+	dpkg-dev ninja-build pkg-config flex bison python3 python3-venv
 	meson/bookworm-backports python3-pycotap/bookworm-backports
 	libglib2.0-dev libpixman-1-dev libfdt-dev libslirp-dev
 )
