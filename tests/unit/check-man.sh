@@ -18,6 +18,8 @@ for page in "$tools"/man/uio-sva.1 "$tools"/man/libuiosva.3; do
 		[ -z "$out" ]
 		result $? "groff -man -ww: $(basename "$page") has no warnings"
 		[ -n "$out" ] && echo "$out" | sed 's/^/# /'
+	elif [ "${CI:-}" = true ]; then
+		result 1 "groff -man -ww $(basename "$page"): no groff (tests/deps/lint.list names groff-base)"
 	else
 		n=$((n + 1))
 		echo "ok $n - groff -man -ww $(basename "$page") # SKIP no groff"
