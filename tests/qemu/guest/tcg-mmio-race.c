@@ -52,22 +52,14 @@ static int pin(int cpu)
 	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
 }
 
-/* Enable @bdf (no driver owns it): its BARs are decoded. */
-static int enable(const char *bdf)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/enable", bdf);
-	return sysfs_write(path, "1");
-}
-
 static volatile uint32_t *map_bar0(const char *bdf)
 {
 	char path[128];
 	void *m;
 	int fd;
 
-	if (enable(bdf))
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/enable", bdf);
+	if (sysfs_write(path, "1"))
 		return NULL;
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource0", bdf);
 	fd = open(path, O_RDWR | O_SYNC);
@@ -130,11 +122,9 @@ static void race(struct ktest *t, const char *toggled, const char *read,
 
 	r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (!id || r == MAP_FAILED || enable(toggled)) {
-		ktest_result(t, false, "set-up: mapping BAR0 of %s or enabling %s failed",
+	if (!id || r == MAP_FAILED || map_bar0(toggled) == NULL) {
+		ktest_result(t, false, "set-up: mapping BAR0 of %s / %s failed",
 			     read, toggled);
-		if (id)
-			munmap((void *)id, PAGE);
 		return;
 	}
 	memset(r, 0, sizeof(*r));
