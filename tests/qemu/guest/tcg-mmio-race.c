@@ -14,7 +14,7 @@
  * address map, then above), since only sections after the changed ones
  * are renumbered.
  *
- *   tcg-mmio-race [TOGGLES]   (default 4000 per direction)
+ *   tcg-mmio-race [TOGGLES]   (default 20000 per direction)
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -152,7 +152,7 @@ int main(int argc, char **argv)
 {
 	struct ktest t = { 0 };
 	char a[32], b[32];
-	int toggles = argc > 1 ? atoi(argv[1]) : 4000;
+	int toggles = argc > 1 ? atoi(argv[1]) : 20000;
 
 	ktest_plan(&t, 2);
 	if (td_find(0, a, sizeof(a)) || td_find(1, b, sizeof(b)))

@@ -10,6 +10,6 @@
 #@ kernels: 7.2
 #@ qemu: -device uio-sva-testdev,id=dev0,addr=0x10
 #@ qemu: -device uio-sva-testdev,id=dev1,addr=0x11
-#@ timeout: 300
+#@ timeout: 600
 
 exec tcg-mmio-race
