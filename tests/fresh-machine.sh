@@ -7,7 +7,7 @@
 #
 #   --until-setup  stop after the set-up command (tests/setup.sh), which
 #                  proves the install step; without it, `make test` follows
-#                  (30-60 min on 2 cores: QEMU, kernels and chroots are all
+#                  (about 21 min on 2 cores: QEMU, kernels and chroots are all
 #                  made from nothing).
 #
 # A pristine `debootstrap --variant=minbase bookworm` (the debootstrap
