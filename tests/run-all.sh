@@ -27,7 +27,7 @@
 #
 # Environment (all optional):
 #   UIO_SVA_KERNELS="6.1 7.2"  only these kernels
-#   UIO_SVA_SUITES="smoke"     only these suites (also "check", "dkms", "matrix", "qtest", "cross", "crossmod")
+#   UIO_SVA_SUITES="smoke"     only these suites (also "check", "dkms", "matrix", "qtest", "cross", "crossmod", "planted")
 #   UIO_SVA_MAKE_ARGS="W=1"    extra make arguments for the module builds
 #   UIO_SVA_DEBUG_LANE=ci      (default) the debug kernels (kernels.sh
 #                              --list-debug) with the suites not marked
