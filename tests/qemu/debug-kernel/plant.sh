@@ -56,7 +56,9 @@ if [ $rc = 0 ]; then
 fi
 missing=()
 for re in "${expects[@]}"; do
-	cat "$out" "$copy"/build/logs/*/"$suite.log" 2>/dev/null | grep -qE -e "$re" || missing+=("$re")
+	# grep reads the files itself: "cat | grep -q" under pipefail fails
+	# whenever grep stops early and cat, still writing, gets SIGPIPE.
+	grep -qsE -e "$re" "$out" "$copy"/build/logs/*/"$suite.log" || missing+=("$re")
 done
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "not ok 1 $what: the suite failed, but without the report: ${missing[*]}"
