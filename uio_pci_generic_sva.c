@@ -941,6 +941,13 @@ static struct pci_driver uio_pci_sva_driver = {
 };
 module_pci_driver(uio_pci_sva_driver);
 
+/*
+ * The PCI driver's name differs from the module's. driverctl(8) loads the
+ * driver of an override with "modprobe DRIVER" unless /sys/module/DRIVER
+ * exists, at every boot (its udev rule): without the alias that fails.
+ */
+MODULE_ALIAS(DRV_NAME);
+
 MODULE_VERSION(DRV_VERSION);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("uio-pci-sva developers");

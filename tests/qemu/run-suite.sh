@@ -36,6 +36,10 @@
 #   #@ qemu-expect: RE  QEMU stderr / -d guest_errors lines matching RE are
 #                      expected (the suite provokes them on purpose)
 #   #@ qemu-require: RE such a line must appear (several lines add up)
+#   #@ guest-pkgs: PKG...  installed Debian packages whose programs (the
+#                      files dpkg lists under bin/ and sbin/ directories) are
+#                      copied into the guest, e.g. a real driverctl; list
+#                      them in tests/deps/guest.list
 #
 # Exit status: 0 if all tests passed or were skipped, 1 otherwise, 2 on a
 # usage error. Every failure is also a "not ok" line in the TAP.
@@ -142,6 +146,21 @@ for c in "$here"/guest/*.c; do
 	fi
 	cp "$p" "$work/stage/bin/"
 done
+# Programs of real Debian packages the suite runs (#@ guest-pkgs).
+read -r -a gpkgs <<<"$(meta guest-pkgs | tr '\n' ' ')"
+if [ ${#gpkgs[@]} -gt 0 ]; then
+	apt_install "${gpkgs[@]}"
+	for pkg in "${gpkgs[@]}"; do
+		n=0
+		while read -r f; do
+			[ -f "$f" ] && [ ! -L "$f" ] || continue
+			mkdir -p "$work/stage$(dirname "$f")"
+			cp -p "$f" "$work/stage$f"
+			n=$((n + 1))
+		done < <(dpkg -L "$pkg" | grep -E '/s?bin/[^/]+$')
+		[ "$n" -gt 0 ] || fail "package $pkg (#@ guest-pkgs) has no programs in bin/ or sbin/"
+	done
+fi
 diag=()
 
 # 5. Initramfs.

@@ -332,11 +332,21 @@ static void test_persist(void)
 	run_free(&r);
 	t.run_argv[0] = '\0';
 	r = cli_run(&t, "unbind", BDF, "--persist", (char *)NULL);
-	tap_ok(r.rc == 0 && strstr(t.run_argv, "driverctl unset-override "
-				   BDF ";"),
-	       "unbind --persist: driverctl unset-override");
+	tap_ok(r.rc == 0 && strstr(t.run_argv, "driverctl --noprobe "
+				   "unset-override " BDF ";") &&
+	       strstr(r.out, "driverctl override removed"),
+	       "unbind --persist: driverctl --noprobe unset-override (the "
+	       "device has no driver then)");
 	run_free(&r);
 	fake_kernel_step(&f);
+	t.run_argv[0] = '\0';
+	r = cli_run(&t, "unbind", BDF, "--persist", (char *)NULL);
+	tap_ok(r.rc == 0 && strstr(r.out, "nothing to do") &&
+	       strstr(t.run_argv, "driverctl --noprobe unset-override " BDF
+		      ";"),
+	       "unbind --persist of a device without a driver: only the "
+	       "override goes");
+	run_free(&r);
 
 	snprintf(t.missing, sizeof(t.missing), "driverctl");
 	r = cli_run(&t, "bind", BDF, "--persist", (char *)NULL);

@@ -323,14 +323,26 @@ static int parse_bind(struct cli *cli, int argc, char **argv,
 
 /*
  * --persist: driverctl(8) keeps the override across reboots
- * (set-override) or forgets it (unset-override).
+ * (set-override) or forgets it (unset-override). driverctl's
+ * unset-override reprobes and fails when no driver takes the device, so
+ * for a device without a driver it runs with --noprobe: then it only
+ * clears driver_override and its saved file (it unbinds first, and there
+ * is nothing to unbind).
  */
-static int driverctl(struct cli *cli, const char *bdf, bool set)
+static int driverctl(struct cli *cli, const char *bdf, bool set, bool noprobe)
 {
-	char *argv[5] = { "driverctl", set ? "set-override" : "unset-override",
-			  (char *)bdf, set ? UIOSVA_DRIVER : NULL, NULL };
-	int ret = cli->sys->run(cli->sys->arg, argv);
+	char *argv[6], **arg = argv;
+	int ret;
 
+	*arg++ = "driverctl";
+	if (noprobe)
+		*arg++ = "--noprobe";
+	*arg++ = set ? "set-override" : "unset-override";
+	*arg++ = (char *)bdf;
+	if (set)
+		*arg++ = UIOSVA_DRIVER;
+	*arg = NULL;
+	ret = cli->sys->run(cli->sys->arg, argv);
 	if (ret == -ENOENT) {
 		cli_errorf(cli, "--persist needs driverctl, which is not "
 			   "installed; %s %s only until the next boot", bdf,
@@ -342,10 +354,13 @@ static int driverctl(struct cli *cli, const char *bdf, bool set)
 		return RC_SETUP;
 	}
 	if (ret) {
-		cli_errorf(cli, "'driverctl %s %s%s' failed (%s %d)", argv[1],
-			   bdf, set ? " " UIOSVA_DRIVER : "",
+		cli_errorf(cli, "'driverctl%s %s %s%s' failed (%s %d)",
+			   noprobe ? " --noprobe" : "",
+			   set ? "set-override" : "unset-override", bdf,
+			   set ? " " UIOSVA_DRIVER : "",
 			   ret < 0 ? "error" : "exit status",
 			   ret < 0 ? -ret : ret);
+		cli_hintf(cli, "see 'driverctl list-overrides' and 'dmesg'");
 		return RC_FAIL;
 	}
 	fprintf(cli->out, "%s: %s\n", bdf, set ?
@@ -356,6 +371,7 @@ static int driverctl(struct cli *cli, const char *bdf, bool set)
 
 int cmd_bind(struct cli *cli, int argc, char **argv)
 {
+	char drv[UIOSVA_NAME_MAX];
 	struct bind_record rec;
 	struct bind_args a;
 	int rc;
@@ -371,7 +387,7 @@ int cmd_bind(struct cli *cli, int argc, char **argv)
 	if (!strcmp(rec.driver, UIOSVA_DRIVER)) {
 		fprintf(cli->out, "%s: already bound to " UIOSVA_DRIVER "\n",
 			a.bdf);
-		return a.persist ? driverctl(cli, a.bdf, true) : RC_OK;
+		return a.persist ? driverctl(cli, a.bdf, true, false) : RC_OK;
 	}
 	if (rec.driver[0] && !is_userspace_driver(rec.driver) && !a.force) {
 		cli_errorf(cli, "%s is in use by kernel driver %s; binding "
@@ -383,10 +399,17 @@ int cmd_bind(struct cli *cli, int argc, char **argv)
 	rc = ensure_driver(cli, &a);
 	if (!rc)
 		rc = do_bind(cli, &a, &rec);
-	if (!rc)
+	if (rc)
+		return rc;
+	/*
+	 * driverctl set-override unbinds and probes the device again (it
+	 * may get another uio node): report what is bound after it.
+	 */
+	if (a.persist)
+		rc = driverctl(cli, a.bdf, true, false);
+	device_driver(cli, a.bdf, drv, sizeof(drv));
+	if (!strcmp(drv, UIOSVA_DRIVER))
 		report_bound(cli, a.bdf, &rec);
-	if (!rc && a.persist)
-		rc = driverctl(cli, a.bdf, true);
 	return rc;
 }
 
@@ -447,7 +470,7 @@ int cmd_unbind(struct cli *cli, int argc, char **argv)
 	char drv[UIOSVA_NAME_MAX];
 	struct bind_record rec;
 	struct bind_args a;
-	int rc, have;
+	int rc, rc2, have;
 
 	rc = parse_bind(cli, argc, argv, &a, "unbind");
 	if (rc)
@@ -459,7 +482,8 @@ int cmd_unbind(struct cli *cli, int argc, char **argv)
 	if (strcmp(drv, UIOSVA_DRIVER)) {
 		fprintf(cli->out, "%s: not bound to " UIOSVA_DRIVER " (driver: "
 			"%s); nothing to do\n", a.bdf, drv[0] ? drv : "none");
-		return a.persist ? driverctl(cli, a.bdf, false) : RC_OK;
+		return a.persist ? driverctl(cli, a.bdf, false, !drv[0]) :
+				   RC_OK;
 	}
 	rc = check_unused(cli, &a);
 	if (rc)
@@ -469,10 +493,17 @@ int cmd_unbind(struct cli *cli, int argc, char **argv)
 		 "/unbind", cli_sysfs(cli));
 	if (write_or_say(cli, path, a.bdf))
 		return RC_FAIL;
-	rc = restore(cli, a.bdf, &rec, have);
-	if (rc == RC_OK)
+	/*
+	 * The device has no driver now: driverctl --noprobe only clears the
+	 * override; restore() then sets the recorded one and probes.
+	 */
+	if (a.persist) {
+		rc = driverctl(cli, a.bdf, false, true);
+		if (rc != RC_OK && rc != RC_SETUP)
+			return rc;
+	}
+	rc2 = restore(cli, a.bdf, &rec, have);
+	if (rc2 == RC_OK)
 		record_remove(cli, a.bdf);
-	if (rc == RC_OK && a.persist)
-		rc = driverctl(cli, a.bdf, false);
-	return rc;
+	return rc2 != RC_OK ? rc2 : rc;
 }

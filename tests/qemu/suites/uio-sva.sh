@@ -5,8 +5,10 @@
 # mmap (--no-touch) and stack buffers, the error paths (an unmapped
 # buffer: exit 5 naming TRANSLATION; a device held by another process:
 # exit 4 naming its pid; not bound: exit 3) and unbind, which leaves the
-# device without a driver as before. Exit statuses and message texts are
-# those of tools/man/uio-sva.1. The holder is tests/qemu/guest/sva-hold.c.
+# device without a driver as before; bind/unbind --persist with Debian's
+# driverctl, and a simulated reboot in which driverctl binds again. Exit
+# statuses and message texts are those of tools/man/uio-sva.1. The holder
+# is tests/qemu/guest/sva-hold.c.
 #
 #@ kernels: 7.2 7.3 7.2-debug
 # On 7.2-debug only in make test-debug: every open()+mmap() there draws
@@ -15,6 +17,7 @@
 # info_lock (UIO's mmap); see Documentation/uio-pci-sva.rst, "Lock order".
 #@ lane-only: 7.2-debug
 #@ qemu: -device uio-sva-testdev,id=dev0
+#@ guest-pkgs: bash-static driverctl
 #@ timeout: 600
 
 . /lib/uio-sva/ktap.sh
@@ -28,7 +31,7 @@ sva_attr() {
 }
 
 ktap_print_header
-ktap_set_plan 27
+ktap_set_plan 32
 ktap_print_msg "kernel $(uname -r), $(uio-sva --version 2>&1)"
 
 need_testdev
@@ -114,6 +117,45 @@ ktap_print_msg "driver_override now: $(cat "/sys/bus/pci/devices/$BDF/driver_ove
 cli uio-sva dma "$BDF" -p "$PROFILE"
 rc 3 && has "not bound to uio_pci_sva" "uio-sva bind $BDF"
 verdict "dma on the unbound device: exit 3, says to run uio-sva bind" $?
+
+# --- bind --persist with the real driverctl ---------------------------------
+# driverctl (Debian's package, #@ guest-pkgs) is a bash script; its udev
+# rule runs "driverctl load-override BDF" when the device appears at boot.
+
+ln -sf bash-static /bin/bash
+conf=/etc/driverctl.d/pci-$BDF
+cli env PATH=/bin:/sbin uio-sva bind "$BDF" --persist
+rc 3 && has "--persist needs driverctl, which is not installed" \
+	"only until the next boot" "apt install driverctl" &&
+	[ "$(driver_of "$BDF")" = uio_pci_sva ] && [ ! -e "$conf" ]
+verdict "bind --persist without driverctl on PATH: exit 3, says so, bound for this boot only" $?
+
+uio-sva unbind "$BDF" > /dev/null 2>&1
+cli uio-sva bind "$BDF" --persist
+rc 0 && has "driverctl keeps uio_pci_sva across reboots" "$BDF: bound to uio_pci_sva as uio" &&
+	[ "$(driver_of "$BDF")" = uio_pci_sva ] && [ "$(cat "$conf" 2>&1)" = uio_pci_sva ] &&
+	[ "$(cat "/sys/bus/pci/devices/$BDF/driver_override")" = uio_pci_sva ]
+verdict "bind --persist with Debian's driverctl: exit 0, bound, $conf names uio_pci_sva" $?
+
+# What the next boot does: no driver, no override, no record, no module;
+# then driverctl's udev action, which loads the module by the driver's name
+# (the module's alias) and binds.
+echo "$BDF" > /sys/bus/pci/drivers/uio_pci_sva/unbind
+echo > "/sys/bus/pci/devices/$BDF/driver_override"
+rm -f "/run/uio-sva/$BDF"
+rmmod "$MOD"
+cli driverctl load-override "$BDF"
+rc 0 && [ -d "/sys/module/$MOD" ] && [ "$(driver_of "$BDF")" = uio_pci_sva ]
+verdict "after a simulated reboot, driverctl load-override loads $MOD through its alias uio_pci_sva and binds" $?
+
+cli uio-sva dma "$BDF" -p "$PROFILE" -s 64K
+rc 0 && has "verified"
+verdict "dma on the device driverctl bound: 64 KiB fill verified" $?
+
+cli uio-sva unbind "$BDF" --persist
+rc 0 && has "driverctl override removed" && [ ! -e "$conf" ] && [ -z "$(driver_of "$BDF")" ] &&
+	[ "$(cat "/sys/bus/pci/devices/$BDF/driver_override")" = "(null)" ]
+verdict "unbind --persist: exit 0, $conf is gone, no driver, no override" $?
 
 # --- bind --module after rmmod ----------------------------------------------
 
