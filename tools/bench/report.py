@@ -196,12 +196,13 @@ class Cmp:
         above = self.fig.min > 1
         return "win" if above == (self.sign > 0) else "loss"
 
-    def result(self):
+    def result(self, short=False):
         """The verdict in words: SVA n× faster / slower, or a tie with the range."""
         f, k = self.fig, self.kind()
         rng = "[%s–%s]" % (num(f.min), num(f.max))
         if k == "tie":
-            return "tie: %s = %s× %s, the runs fall on both sides of 1" % (self.name, num(f.med), rng)
+            return "tie: %s = %s× %s%s" % (self.name, num(f.med), rng,
+                                          "" if short else ", the runs fall on both sides of 1")
         if k in ("above", "below"):
             return "%s = %s× %s" % (self.name, num(f.med), rng)
         if self.sign > 0:
@@ -299,7 +300,8 @@ def comparisons(figs):
                 # others SVA's figure is the reset's wait.
                 group = "fair" if alt == "vfio-type1" else "unequal"
             for variant, case in (("same-process", "same process"),
-                                  ("new-process", "new process (its first open: PASID allocation included)")):
+                                  ("new-process", "new process" + (" (its first open: PASID allocation included)"
+                                                                   if m == "open" else ""))):
                 add(group, "%s() vs %s" % (m, alt), case,
                     "uio_pci_sva %s; against %s" % (sva_does, inc),
                     ("open", m, "ratio-uio_pci_sva/%s" % alt, variant, "x"), -1,
@@ -692,7 +694,7 @@ class Report:
         self.w("Each line is a pair-wise ratio of this run, as SVA n× faster or slower (median "
                "[range over the runs]), or a tie when the runs fall on both sides of 1; "
                "each topic says what its ratio includes. The like-with-like comparisons come "
-               "first: %d SVA wins, %d losses, %d ties." % (fair["win"], fair["loss"], fair["tie"]))
+               "first (SVA wins %d, loses %d, ties %d of them)." % (fair["win"], fair["loss"], fair["tie"]))
         if self.host.flag:
             self.w()
             self.w("This run was disturbed (header): the ranges are wider than on a quiet host.")
@@ -708,7 +710,7 @@ class Report:
                 if (c.topic, c.includes) != topic:
                     topic = (c.topic, c.includes)
                     self.w("- %s. Includes: %s." % (c.topic, c.includes))
-                self.w("  - %s: **%s**" % (c.case or "-", c.result()))
+                self.w("  - %s**%s**" % (c.case + ": " if c.case else "", c.result()))
             self.w()
 
     def render(self, meta):
