@@ -765,7 +765,7 @@ def write_raw_csv(path, rows):
             wr.writerow(list(r[:5]) + ["%.6g" % r[5], r[6]])
 
 
-META = ("host", "date", "qemu-version", "accel", "kernel-pkg", "guest", "wall", "mode",
+META = ("date", "qemu-version", "accel", "kernel-pkg", "guest", "wall", "mode",
         "load-file", "source", "attempts", "host-cpus", "host-cpu-model", "host-kernel",
         "host-clocksource", "load-before", "load-after", "cpu-pressure-before",
         "cpu-pressure-after", "guest-seconds")
