@@ -143,8 +143,10 @@ install -m 644 "$here/bench-suite.sh" "$work/stage/suites/bench.sh"
 bash "$qemu_dir/mkinitramfs.sh" -o "$work/initramfs.cpio.gz" -m "$MODDIR" \
 	-k "$ko" "$work/stage" || die "building the initramfs failed"
 
-# 3. Boot: $ndev identical test devices on the root bus.
-qargs=()
+# 3. Boot: $ndev identical test devices on the root bus, guest RAM
+# preallocated (QEMU touches all of it before the guest starts), so that no
+# host page fault for guest memory lands in a measurement.
+qargs=(-mem-prealloc)
 for ((i = 0; i < ndev; i++)); do
 	qargs+=(-device "uio-sva-testdev,id=dev$i")
 done
