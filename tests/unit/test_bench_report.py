@@ -63,12 +63,12 @@ def meta(**kw):
     return m
 
 
-def render(r=None, **kw):
+def render(r=None, info=None, **kw):
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         f.write("\n".join(kw.pop("load", [])) + "\n")
         load = f.name
     try:
-        return report.render(synthetic() if r is None else r, {}, meta(load_file=load, **kw))
+        return report.render(synthetic() if r is None else r, info or {}, meta(load_file=load, **kw))
     finally:
         os.unlink(load)
 
@@ -178,6 +178,41 @@ class ReportTest(unittest.TestCase):
         self.assertIn("| Disturbed (1-min load average above the host's CPUs) | ? (not measured", md)
 
 
+class CalibTest(unittest.TestCase):
+    def info(self, *lines):
+        """BENCHINFO,calib lines as report.parse() joins them."""
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+            f.write("BENCHCSV,s,m,v,p,0,1,us,\n")
+            f.write("".join("BENCHINFO,calib,%s\n" % l for l in lines))
+        try:
+            return report.parse(f.name)[1]
+        finally:
+            os.unlink(f.name)
+
+    def test_entries_and_the_slow_rule(self):
+        info = self.info("setup 5000.0 5000.0 0", "fault 7600.0 5000.0 5", "irq 7400.0 4900.0 1")
+        e = report.calib_entries(info)
+        self.assertEqual(e[1], ("fault", 7600.0, 5000.0, 5))
+        # 1.5 × the fastest (4900) = 7350: fault and irq are slow
+        self.assertEqual(report.calib_slow(e), ["fault", "irq"])
+        self.assertEqual(report.calib_slow(e[:1]), [])
+        self.assertEqual(report.calib_slow([]), [])
+
+    def test_slow_section_marks_the_run_disturbed(self):
+        md = render(info=self.info("setup 5000.0 5000.0 0", "open 9000.0 5000.0 5"),
+                    host_cpus="4", load=["0.5"])
+        self.assertIn("**Disturbed run**: the guest's CPU calibration loop stayed 1.50× slower "
+                      "than its fastest before: open.", md)
+        self.assertIn("open 9,000 µs (1.80×) after waiting 5 × 2 s; **disturbed: open**", md)
+        self.assertIn("This run was disturbed", summary(md))
+
+    def test_quiet_calibration_does_not(self):
+        md = render(info=self.info("setup 5000.0 5000.0 0", "open 5500.0 5000.0 0"),
+                    host_cpus="4", load=["0.5"])
+        self.assertNotIn("Disturbed run", md)
+        self.assertIn("setup 5,000 µs (1.00×); open 5,500 µs (1.10×) |", md)
+
+
 class ReadmeTableTest(unittest.TestCase):
     README = "# x\n\nintro\n\n<!-- bench-table: begin -->\nold typed 1.85×\n<!-- bench-table: end -->\n\ntail\n"
     MD = ("# uio-pci-sva benchmark results\n\n| | |\n| --- | --- |\n| Date | 2026-12-06 17:00 UTC |\n"
@@ -267,7 +302,8 @@ class TapResult(unittest.TextTestResult):
 
 def main():
     load = unittest.defaultTestLoader.loadTestsFromTestCase
-    suite = unittest.TestSuite([load(TieRuleTest), load(ReportTest), load(ReadmeTableTest)])
+    suite = unittest.TestSuite([load(TieRuleTest), load(ReportTest), load(CalibTest),
+                                 load(ReadmeTableTest)])
     print("TAP version 13")
     print("1..%d" % suite.countTestCases())
     sys.stdout.flush()
