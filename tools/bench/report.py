@@ -165,8 +165,9 @@ GROUPS = (
     ("unequal", "Not the same work on both sides: the ratio includes what the other "
                 "path leaves out (or does differently); the price of a feature, not a contest"),
     ("flr", "Dominated by vfio-pci's function reset: VFIO with a device fd resets the "
-            "function (FLR, a 100 ms wait) at open and at close; uio_pci_sva does not. "
-            "That wait is not an IOMMU cost, so these lines are not SVA's merit"),
+            "function (FLR, a 100 ms wait) at open and at close, uio_pci_sva not at open "
+            "(nor at close when the line says \"no reset\"). That wait is not an IOMMU cost, "
+            "so these lines are not SVA's merit"),
     ("self", "SVA against itself: what device page faults cost"),
     ("other", "Ratios report.py has no description for (new sections or rows): shown by "
               "name, not classified as like with like"),
