@@ -235,7 +235,7 @@ python3 "$here/report.py" "${meta[@]}" --raw "$work/raw.txt" \
 	--md "$work/results.md" --csv "$work/results.csv" \
 	--raw-csv "$work/results-raw.csv" || report_rc=$?
 log "benchmark $mode: guest $((t_end - t_boot)) s, total $((t_end - t_start)) s (run-guest exit $guest_rc, report exit $report_rc)"
-if [ $guest_rc -ne 0 ] || [ $report_rc -ne 0 ]; then
+if [ "$guest_rc" -ne 0 ] || [ "$report_rc" -ne 0 ]; then
 	log "FAILED: see $work/tap.txt and $work/console.log; tables not published"
 	exit 1
 fi
