@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "calib.h"
 #include "sysfs.h"
 #include "testdev.h"
 
@@ -196,6 +197,7 @@ static void run_sections(struct bench *b)
 	for (i = 0; i < n; i++) {
 		if (!(b->opt.sections & sections[i].bit))
 			continue;
+		calib_before(sections[i].name);
 		t0 = now_ns();
 		sections[i].run(b);
 		out_info("section-seconds", "%s %.1f", sections[i].name,

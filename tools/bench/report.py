@@ -5,7 +5,12 @@
 Usage:
   report.py --raw RAW.txt --md OUT.md --csv OUT.csv --raw-csv OUT-raw.csv
             [--date D] [--qemu-version V] [--accel A] [--kernel-pkg P]
-            [--host H] [--guest G] [--wall W] [--mode M]
+            [--guest G] [--wall W] [--mode M] [--source S] [--attempts A]
+            [--host-cpus N] [--host-cpu-model M] [--host-kernel K]
+            [--host-clocksource C] [--load-before "L1 L5 L15"]
+            [--load-after "L1 L5 L15"] [--load-file LOAD.txt]
+            [--cpu-pressure-before US] [--cpu-pressure-after US]
+            [--guest-seconds S]
 
 RAW.txt holds the guest's lines (run-bench.sh extracts them from the
 console):
@@ -13,7 +18,21 @@ console):
   BENCHINFO,key,value
 Every figure is the median of its runs, with min and max; ratios were taken
 pair-wise in the guest (one ratio per run), so their median, min and max are
-of those per-run ratios. Exit status 0, or 1 when RAW.txt has no rows.
+of those per-run ratios.
+
+Rules (tools/bench/README.md, "Reading the numbers"):
+* tie: a ratio whose runs do not all fall on one side of 1 (min <= 1 <=
+  max) is a tie, never a win or a loss, in the tables and the summary.
+* disturbed: a run during which the host's 1-minute load average exceeded
+  the host's CPU count (any sample, and the value at the end) is marked
+  "disturbed" in the header. It is not rejected.
+* The host facts (CPUs, load, clocksource, kernel, QEMU) are what
+  run-bench.sh measured and passed; "?" when it passed nothing.
+* Sections and rows this script has no layout for are still shown, as
+  generic tables under their section, metric and variant names, and their
+  ratios are listed (with the tie rule) in the summary.
+
+Exit status 0, or 1 when RAW.txt has no rows.
 """
 
 import argparse
@@ -22,56 +41,30 @@ import statistics
 import sys
 from collections import OrderedDict
 
-
-def load_summary(path):
-    """min / median / max of the sampled 1-minute load averages."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            vals = [float(x) for x in f.read().split()]
-    except (OSError, ValueError):
-        return "?"
-    if not vals:
-        return "?"
-    return ("%.1f / %.1f / %.1f (min / median / max of %d samples; 2 host CPUs, "
-            "shared with other guests)" % (min(vals), statistics.median(vals), max(vals), len(vals)))
-
-
-def parse(path):
-    rows, info = [], OrderedDict()
-    with open(path, encoding="utf-8", errors="replace") as f:
-        for line in f:
-            parts = line.rstrip("\n").split(",")
-            if parts[0] == "BENCHINFO" and len(parts) >= 3:
-                key, val = parts[1], ",".join(parts[2:])
-                if key in info:
-                    info[key] += "; " + val
-                else:
-                    info[key] = val
-            elif parts[0] == "BENCHCSV" and len(parts) >= 9:
-                sec, metric, variant, param, run, value, unit = parts[1:8]
-                try:
-                    rows.append((sec, metric, variant, param, int(run), float(value), unit))
-                except ValueError:
-                    continue
-    return rows, info
-
-
-def group(rows):
-    g = OrderedDict()
-    for sec, metric, variant, param, run, value, unit in rows:
-        g.setdefault((sec, metric, variant, param, unit), []).append(value)
-    return g
+# ---------------------------------------------------------------- figures
 
 
 class Fig:
     """Median, min, max of one figure's runs."""
 
     def __init__(self, values):
-        self.values = values
-        self.n = len(values)
-        self.med = statistics.median(values) if values else None
-        self.min = min(values) if values else None
-        self.max = max(values) if values else None
+        self.values = list(values)
+        self.n = len(self.values)
+        self.med = statistics.median(self.values) if self.values else None
+        self.min = min(self.values) if self.values else None
+        self.max = max(self.values) if self.values else None
+
+    @classmethod
+    def stats(cls, n, med, lo, hi):
+        """A figure known only by its summary (a results.csv line)."""
+        f = cls([])
+        f.n, f.med, f.min, f.max = n, med, lo, hi
+        return f
+
+
+def is_tie(fig):
+    """The tie rule: the per-run ratios do not all fall on one side of 1."""
+    return fig.min <= 1.0 <= fig.max
 
 
 def num(v):
@@ -99,35 +92,414 @@ def cell(fig, unit=""):
 
 
 def ratio_cell(fig):
-    return cell(fig, "×")
+    """A comparison's ratio; "tie" when its runs fall on both sides of 1."""
+    s = cell(fig, "×")
+    if fig is not None and fig.med is not None and is_tie(fig):
+        s = "tie: " + s
+    return s
 
 
-class Report:
-    def __init__(self, groups, info):
-        self.g = groups
-        self.info = info
-        self.out = []
+class Figs:
+    """The figures of one run by (section, metric, variant, param, unit)."""
+
+    def __init__(self, figs):
+        self.figs = figs            # OrderedDict key -> Fig
+        self.used = set()
+
+    @classmethod
+    def from_rows(cls, rows):
+        g = OrderedDict()
+        for sec, metric, variant, param, _run, value, unit in rows:
+            g.setdefault((sec, metric, variant, param, unit), []).append(value)
+        return cls(OrderedDict((k, Fig(v)) for k, v in g.items()))
+
+    @classmethod
+    def from_csv(cls, path):
+        """results.csv (section,metric,variant,param,unit,runs,median,min,max)."""
+        g = OrderedDict()
+        with open(path, newline="", encoding="utf-8") as f:
+            for r in csv.DictReader(f):
+                g[(r["section"], r["metric"], r["variant"], r["param"], r["unit"])] = Fig.stats(
+                    int(r["runs"]), float(r["median"]), float(r["min"]), float(r["max"]))
+        return cls(g)
 
     def fig(self, sec, metric, variant, param, unit=None):
-        for (s, m, v, p, u), vals in self.g.items():
+        for k, f in self.figs.items():
+            s, m, v, p, u = k
             if s == sec and m == metric and v == variant and p == param and (unit is None or u == unit):
-                return Fig(vals)
+                self.used.add(k)
+                return f
         return None
 
     def pooled(self, sec, metric, prefix, param):
         vals = []
-        for (s, m, v, p, _), vv in self.g.items():
+        for k, f in self.figs.items():
+            s, m, v, p, _ = k
             if s == sec and m == metric and v.startswith(prefix) and p == param:
-                vals += vv
+                self.used.add(k)
+                vals += f.values
         return Fig(vals) if vals else None
 
     def params(self, sec, metric=None, variant=None):
         seen = []
-        for (s, m, v, p, _) in self.g:
+        for (s, m, v, p, _) in self.figs:
             if s == sec and (metric is None or m == metric) and (variant is None or v == variant):
                 if p not in seen:
                     seen.append(p)
         return seen
+
+    def sections(self):
+        seen = []
+        for k in self.figs:
+            if k[0] not in seen:
+                seen.append(k[0])
+        return seen
+
+
+# ---------------------------------------------------------------- comparisons
+
+# The summary's groups, in the order the summary (and the README excerpt)
+# shows them: the like-with-like ratios lead.
+GROUPS = (
+    ("fair", "Like with like (the same work on both sides): read these first"),
+    ("unequal", "Not the same work on both sides: the ratio includes what the other "
+                "path leaves out (or does differently); the price of a feature, not a contest"),
+    ("flr", "Dominated by vfio-pci's function reset: VFIO with a device fd resets the "
+            "function (FLR, a 100 ms wait) at open and at close, uio_pci_sva not at open "
+            "(nor at close when the line says \"no reset\"). That wait is not an IOMMU cost, "
+            "so these lines are not SVA's merit"),
+    ("self", "SVA against itself: what device page faults cost"),
+    ("other", "Ratios report.py has no description for (new sections or rows): shown by "
+              "name, not classified as like with like"),
+)
+
+TIME_UNITS = ("us", "ns", "ms", "s", "cycles")
+
+
+class Cmp:
+    """One pair-wise ratio of the summary.
+
+    sign: +1 when the ratio is other/SVA of a time (above 1 favours SVA),
+    -1 when it is SVA/other (above 1 favours the other path), 0 when it
+    does not compare SVA with another path (no winner, only the tie rule).
+    """
+
+    def __init__(self, group, topic, case, includes, fig, sign, name, readme=False):
+        self.group, self.topic, self.case, self.includes = group, topic, case, includes
+        self.label = "%s, %s" % (topic, case) if case else topic
+        self.fig, self.sign, self.name, self.readme = fig, sign, name, readme
+
+    def kind(self):
+        if is_tie(self.fig):
+            return "tie"
+        if self.sign == 0:
+            return "above" if self.fig.min > 1 else "below"
+        above = self.fig.min > 1
+        return "win" if above == (self.sign > 0) else "loss"
+
+    def result(self, short=False):
+        """The verdict in words: SVA n× faster / slower, or a tie with the range."""
+        f, k = self.fig, self.kind()
+        rng = "[%s–%s]" % (num(f.min), num(f.max))
+        if k == "tie":
+            return "tie: %s = %s× %s%s" % (self.name, num(f.med), rng,
+                                          "" if short else ", the runs fall on both sides of 1")
+        if k in ("above", "below"):
+            return "%s = %s× %s" % (self.name, num(f.med), rng)
+        if self.sign > 0:
+            med, lo, hi = f.med, f.min, f.max
+        else:
+            med, lo, hi = 1 / f.med, 1 / f.max, 1 / f.min
+        if k == "win":
+            return "SVA %s× faster [%s–%s]" % (num(med), num(lo), num(hi))
+        return "SVA %s× slower [%s–%s]" % (num(1 / med), num(1 / hi), num(1 / lo))
+
+
+def _split_ratio(variant):
+    """'ratio-A/B' -> (A, B), or None."""
+    if not variant.startswith("ratio-") or "/" not in variant:
+        return None
+    a, b = variant[len("ratio-"):].split("/", 1)
+    return a, b
+
+
+def _generic_sign(figs, sec, metric, variant):
+    """+1/-1/0 for a ratio report.py has no entry for, from its name and the
+    unit of its section's figures: a side named *sva* against one that is
+    not, of a time (lower is better) or a rate (…/s, higher is better)."""
+    ab = _split_ratio(variant)
+    if not ab:
+        return 0
+    a_sva, b_sva = "sva" in ab[0], "sva" in ab[1]
+    if a_sva == b_sva:
+        return 0
+    units = {k[4] for k in figs.figs if k[0] == sec and k[1] == metric and k[4] != "x"}
+    if units and units <= set(TIME_UNITS):
+        lower_better = True
+    elif units and all(u.endswith("/s") for u in units):
+        lower_better = False
+    else:
+        return 0
+    sva_on_top = a_sva
+    return -1 if sva_on_top == lower_better else 1
+
+
+IRQ_PATHS = (("uio_pci_generic-intx", "uio_pci_generic, INTx, `read()`"),
+             ("vfio-msix-eventfd", "VFIO, MSI-X eventfd"),
+             ("vfio-intx-eventfd", "VFIO, INTx eventfd"))
+
+
+def _mid_params(ps):
+    """First, middle and last of a list of sizes (the README's excerpt)."""
+    if len(ps) <= 3:
+        return list(ps)
+    return [ps[0], ps[len(ps) // 2], ps[-1]]
+
+
+def comparisons(figs):
+    """Every pair-wise ratio of the run, classified (see GROUPS)."""
+    out, known = [], set()
+
+    def add(group, topic, case, includes, key, sign, name, readme=False):
+        f = figs.figs.get(key)
+        known.add(key)
+        if f is None or f.med is None or f.min is None or f.min <= 0:
+            return
+        out.append(Cmp(group, topic, case, includes, f, sign, name, readme))
+
+    # setup: like with like (no device open/close, no reset on either side).
+    for kind, what, inc_sva in (
+            ("touched", "buffer the CPU already wrote (pages present)",
+             "SVA: one FILL at the virtual address; VFIO: MAP_DMA (pin + IOMMU map) + FILL at the IOVA + UNMAP_DMA"),
+            ("fresh", "fresh buffer (no page present yet)",
+             "SVA: one FILL at the virtual address, every page brought in by a device page fault (PRI); "
+             "VFIO: MAP_DMA (pins, faulting the pages in on the CPU) + FILL + UNMAP_DMA")):
+        ps = figs.params("setup", kind, "ratio-vfio/sva")
+        mids = _mid_params(ps)
+        for p in ps:
+            add("fair", "setup + first DMA vs VFIO type1, %s" % what, p, inc_sva,
+                ("setup", kind, "ratio-vfio/sva", p, "x"), +1, "VFIO/SVA", p in mids)
+    # open/close: the IOMMU part of VFIO is the like-with-like row; with a
+    # device fd VFIO resets the function (FLR) at open and close. Whether
+    # uio_pci_sva's close() reset the function too (the driver does from
+    # e6b17b4 on) is read from this run's close times.
+    resets = sva_close_resets(figs)
+    opens = {
+        "vfio-iommu-only": ("fair", "VFIO container + group + SET_IOMMU (IOMMU domain; no device fd, no reset)"),
+        "uio_pci_generic": ("unequal", "uio_pci_generic, which does no IOMMU work and no reset: the ratio is the "
+                                       "whole price of bind/unbind"),
+        "vfio-type1": ("flr", "VFIO container + group + SET_IOMMU + device fd: vfio-pci's FLR (100 ms) at open and close"),
+    }
+    sva_close = ("close() clears bus mastering, drains, unbinds and resets the function (FLR: this run's "
+                 "close times include its 100 ms wait)" if resets else
+                 "close() clears bus mastering, drains, unbinds (no reset: this run's close times hold no FLR wait)")
+    for alt in ("vfio-iommu-only", "uio_pci_generic", "vfio-type1"):
+        for m, sva_does in (("open", "open() binds the address space"), ("close", sva_close)):
+            group, inc = opens[alt]
+            if m == "close" and resets:
+                # Both sides reset against VFIO with a device fd; against the
+                # others SVA's figure is the reset's wait.
+                group = "fair" if alt == "vfio-type1" else "unequal"
+            for variant, case in (("same-process", "same process"),
+                                  ("new-process", "new process" + (" (its first open: PASID allocation included)"
+                                                                   if m == "open" else ""))):
+                add(group, "%s() vs %s" % (m, alt), case,
+                    "uio_pci_sva %s; against %s" % (sva_does, inc),
+                    ("open", m, "ratio-uio_pci_sva/%s" % alt, variant, "x"), -1,
+                    "SVA/%s" % alt, variant == "same-process" or group == "fair")
+    # irq: MSI-X against MSI-X is like with like; INTx paths are not.
+    for v, name in IRQ_PATHS:
+        group = "fair" if v == "vfio-msix-eventfd" else "unequal"
+        for m in ("latency", "cycle"):
+            inc = ("uio_pci_sva: MSI-X, woken in `read()` from UIO's threaded handler; %s%s"
+                   % (name.replace("`", ""),
+                      " (INTx: a line interrupt, unmasked in every cycle)" if "intx" in v else
+                      ", signalled from the hard handler"))
+            for cpu in ("same-cpu", "other-cpu"):
+                add(group, "interrupt %s vs %s" % (m, name.replace("`", "")),
+                    "interrupt on the %s" % cpu.replace("-", " ").replace("cpu", "CPU"),
+                    inc, ("irq", m, "ratio-%s/uio_pci_sva-msix" % v, cpu, "x"), +1,
+                    "%s/SVA" % v, m == "latency" and (group == "fair" or cpu == "same-cpu"))
+    # fault: SVA against SVA.
+    for pg, pname in (("4k", "4 KiB pages"), ("thp", "2 MiB THP")):
+        for p in figs.params("fault", "ratio-first/prefaulted", pg):
+            add("self", "first-touch DMA / prefaulted DMA, %s" % pname, p,
+                "DMA into a buffer no page of which is present (every page by PRI) / the same DMA "
+                "into memory the CPU wrote", ("fault", "ratio-first/prefaulted", pg, p, "x"), 0,
+                "first-touch/prefaulted")
+    # Anything else that is a ratio: by name.
+    for key, f in figs.figs.items():
+        sec, metric, variant, param, unit = key
+        if key in known or not variant.startswith("ratio-"):
+            continue
+        add("other", "%s: %s %s" % (sec, metric, variant[len("ratio-"):]), param,
+            "section `%s`, metric `%s`, variant `%s`" % (sec, metric, variant), key,
+            _generic_sign(figs, sec, metric, variant), variant[len("ratio-"):])
+    return out
+
+
+RESET_US = 50000   # an FLR waits 100 ms; a close without one takes well under 1 ms
+
+
+def sva_close_resets(figs):
+    """Did this run's uio_pci_sva close() reset the function? Yes when its
+    median close time (any block) reaches RESET_US."""
+    for (s, m, v, _p, u), f in figs.figs.items():
+        if s == "open" and m == "close" and v.startswith("uio_pci_sva") and u == "us" \
+                and f.med is not None and f.med >= RESET_US:
+            return True
+    return False
+
+
+def summary_counts(cmps, group):
+    c = {"win": 0, "loss": 0, "tie": 0}
+    for x in cmps:
+        if x.group == group and x.kind() in c:
+            c[x.kind()] += 1
+    return c
+
+
+# ---------------------------------------------------------------- host facts
+
+
+def read_load_file(path):
+    """The sampled 1-minute load averages (one a line), or []."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return [float(x) for x in f.read().split()]
+    except (OSError, ValueError):
+        return []
+
+
+def first_float(s):
+    try:
+        return float(str(s).split()[0])
+    except (ValueError, IndexError):
+        return None
+
+
+def disturbed(cpus, during):
+    """The disturbance rule. cpus: the host's CPU count; during: 1-minute
+    load averages sampled during the guest run (the value at its end
+    included). Returns (True/False/None, why); None = not measured."""
+    vals = [v for v in during if v is not None]
+    if not cpus or not vals:
+        return None, "not measured (no CPU count or no load samples)"
+    peak = max(vals)
+    over = sum(1 for v in vals if v > cpus)
+    if over:
+        return True, ("the host's 1-minute load average exceeded its %d CPUs during the guest run "
+                      "(peak %.2f; %d of %d samples above %d)" % (cpus, peak, over, len(vals), cpus))
+    return False, ("the host's 1-minute load average stayed at or below its %d CPUs during the "
+                   "guest run (peak %.2f, %d samples)" % (cpus, peak, len(vals)))
+
+
+CALIB_SLOW = 1.5   # calib.c's threshold: a loop this much slower than the fastest
+
+
+def calib_entries(info):
+    """The guest's calibration lines (calib.c): [(section, median µs,
+    fastest µs so far, waits)], in order."""
+    out = []
+    for part in info.get("calib", "").split("; "):
+        f = part.split()
+        if len(f) == 4:
+            try:
+                out.append((f[0], float(f[1]), float(f[2]), int(f[3])))
+            except ValueError:
+                continue
+    return out
+
+
+def calib_slow(entries):
+    """Sections whose calibration loop, after any waits, still took
+    CALIB_SLOW times the fastest loop of the run: run on a busy host."""
+    if not entries:
+        return []
+    fastest = min(min(e[1], e[2]) for e in entries)
+    return [e[0] for e in entries if e[1] > CALIB_SLOW * fastest]
+
+
+def calib_text(entries):
+    if not entries:
+        return "? (no calibration lines)"
+    fastest = min(min(e[1], e[2]) for e in entries)
+    parts = []
+    for name, med, _f, waits in entries:
+        t = "%s %s µs (%s×)" % (name, num(med), num(med / fastest))
+        if waits:
+            t += " after waiting %d × 2 s" % waits
+        parts.append(t)
+    return "; ".join(parts)
+
+
+class Host:
+    """What run-bench.sh measured on the host (strings as passed, "?" = not)."""
+
+    def __init__(self, meta):
+        self.meta = meta
+        try:
+            self.cpus = int(meta.host_cpus)
+        except (TypeError, ValueError):
+            self.cpus = None
+        self.samples = read_load_file(meta.load_file)
+        self.after1 = first_float(meta.load_after)
+        self.flag, self.why = disturbed(self.cpus, self.samples + ([self.after1] if self.after1 is not None else []))
+
+    def cpu_text(self):
+        m = self.meta
+        return "%s CPUs (nproc), %s; Linux %s; clocksource %s" % (
+            m.host_cpus, m.host_cpu_model, m.host_kernel, m.host_clocksource)
+
+    def load_text(self):
+        m, v = self.meta, self.samples
+        during = ("%.2f / %.2f / %.2f (min / median / max of %d samples, every 5 s)"
+                  % (min(v), statistics.median(v), max(v), len(v))) if v else "?"
+        return "before the guest run: %s; during: %s; after: %s (1, 5, 15 min)" % (
+            m.load_before, during, m.load_after)
+
+    def pressure_text(self):
+        m = self.meta
+        try:
+            us = float(m.cpu_pressure_after) - float(m.cpu_pressure_before)
+            secs = float(m.guest_seconds)
+        except (TypeError, ValueError):
+            return "?"
+        if secs <= 0:
+            return "?"
+        return ("%.1f%% of the guest run's %d s (some runnable task waited for a CPU; "
+                "/proc/pressure/cpu \"some\")" % (100.0 * us / 1e6 / secs, secs))
+
+    def disturbed_text(self):
+        if self.flag is None:
+            return "? (%s)" % self.why
+        return ("**yes**: " if self.flag else "no: ") + self.why
+
+
+# ---------------------------------------------------------------- results.md
+
+# Optional descriptions of sections report.py has no layout for; a section
+# missing here is still shown, by its name, in a generic table.
+SECTION_NOTES = {}
+LAID_OUT = ("setup", "fault", "irq", "open", "scale")
+
+
+class Report:
+    def __init__(self, figs, info, host):
+        self.figs = figs
+        self.info = info
+        self.host = host
+        self.disturbed = False
+        self.out = []
+
+    def fig(self, *a, **kw):
+        return self.figs.fig(*a, **kw)
+
+    def pooled(self, *a):
+        return self.figs.pooled(*a)
+
+    def params(self, *a, **kw):
+        return self.figs.params(*a, **kw)
 
     def w(self, line=""):
         self.out.append(line)
@@ -135,19 +507,30 @@ class Report:
     # ------------------------------------------------------------ sections
 
     def header(self, meta):
-        i = self.info
+        i, h = self.info, self.host
+        cal = calib_entries(i)
+        slow = calib_slow(cal)
         self.w("# uio-pci-sva benchmark results")
         self.w()
         self.w("Generated by `make bench` (tools/bench/run-bench.sh%s); do not edit by hand."
                % (" --smoke" if meta.mode == "smoke" else ""))
         self.w()
+        why = ([h.why] if h.flag else []) + (
+            ["the guest's CPU calibration loop stayed %s× slower than its fastest before: %s"
+             % (num(CALIB_SLOW), ", ".join(slow))] if slow else [])
+        if why:
+            self.disturbed = True
+            self.w("**Disturbed run**: %s. The figures that cross QEMU threads (device faults, "
+                   "scale, interrupts to the other CPU) are the first to move; compare with a run "
+                   "on a quieter host." % "; ".join(why))
+            self.w()
         self.w("| | |")
         self.w("| --- | --- |")
         for k, v in (("Date", meta.date),
                      ("Guest kernel", "%s (Debian %s)" % (i.get("kernel", "?"), meta.kernel_pkg)),
                      ("QEMU", meta.qemu_version),
                      ("Accelerator", meta.accel),
-                     ("Host", meta.host),
+                     ("Host", h.cpu_text()),
                      ("Guest", "%s; THP `%s`" % (meta.guest, i.get("thp", "?"))),
                      ("Runs per figure", i.get("runs", "?")),
                      ("Guest clocksource", "%s (at the end: %s)" % (i.get("clocksource", "?"),
@@ -155,14 +538,21 @@ class Report:
                      ("Source", meta.source),
                      ("Wall time", meta.wall),
                      ("Guest boots", meta.attempts),
-                     ("Host load average (1 min) during the run", load_summary(meta.load_file))):
+                     ("Host load average", h.load_text()),
+                     ("Host CPU pressure during the guest run", h.pressure_text()),
+                     ("Disturbed (1-min load average above the host's CPUs)", h.disturbed_text()),
+                     ("Guest CPU calibration before each section (calib.c: a fixed loop; × the "
+                      "fastest; %s× or more marks the section disturbed)" % num(CALIB_SLOW),
+                      calib_text(cal) + ("; **disturbed: %s**" % ", ".join(slow) if slow else ""))):
             self.w("| %s | %s |" % (k, v))
         self.w()
         self.w("Cells read `median [min–max]` over the runs. Every ratio is taken "
                "pair-wise in the same boot (the two paths run back to back, in "
                "alternating order, and the two test devices swap roles every "
-               "other run), then summarised the same way. Under TCG the absolute "
-               "times mean little; the ratios and growth curves are the result.")
+               "other run), then summarised the same way. A ratio whose runs fall "
+               "on both sides of 1 reads \"tie\": it is neither a win nor a loss. "
+               "Under TCG the absolute times mean little; the ratios and growth "
+               "curves are the result.")
         self.w()
 
     def setup(self):
@@ -223,9 +613,7 @@ class Report:
                                name, ps[-1], num(b.med / a.med), ps[0]))
                     self.w()
 
-    IRQ_PATHS = (("uio_pci_generic-intx", "uio_pci_generic, INTx, `read()`"),
-                 ("vfio-msix-eventfd", "VFIO, MSI-X eventfd"),
-                 ("vfio-intx-eventfd", "VFIO, INTx eventfd"))
+    IRQ_PATHS = IRQ_PATHS
 
     def irq(self):
         if not self.params("irq"):
@@ -265,13 +653,16 @@ class Report:
         self.w("### The price of SVA per process: open() and close()")
         self.w()
         self.w("uio_pci_sva: `open()` binds the address space (`iommu_sva_bind_device`), `close()` "
-               "clears bus mastering, waits for pending transactions and unbinds. "
+               "clears bus mastering, waits for pending transactions, unbinds and (driver from e6b17b4 on) "
+               "resets the function: %s. "
                "uio_pci_generic: plain `open()`/`close()` of its /dev/uioX. VFIO type1: container "
                "+ group + `VFIO_SET_IOMMU` + device fd, then close of all three (vfio-pci resets "
                "the function at device open and close: the FLR's 100 ms wait dominates); "
                "\"SET_IOMMU only\" leaves out the device fd, i.e. the IOMMU domain alone. "
                "\"new process\": every open is the first of a freshly forked process (PASID "
-               "allocation included). µs; ratio = uio_pci_sva / other (above 1: SVA is slower).")
+               "allocation included). µs; ratio = uio_pci_sva / other (above 1: SVA is slower)."
+               % ("this run's close times include the FLR's wait" if sva_close_resets(self.figs)
+                  else "not in this run (its close times hold no FLR wait)"))
         self.w()
         self.w("| Process | Compared with | uio_pci_sva open | other open | Ratio open | uio_pci_sva close | other close | Ratio close |")
         self.w("| :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -302,10 +693,10 @@ class Report:
         self.w("Each process binds its own device (all bind before any starts), then runs "
                "back-to-back 64 KiB FILLs of a buffer it wrote, waiting for each completion "
                "interrupt. Efficiency = aggregate(N) / (N × aggregate(1)) of the same run. "
-               "The host has 2 CPUs and every DMA needs a guest vCPU and the device's own QEMU "
-               "thread, so the aggregate saturates at one or two processes: the table shows that N "
+               "The host has %s CPUs (header) and every DMA needs a guest vCPU and the device's own "
+               "QEMU thread, so the aggregate saturates early: the table shows that N "
                "processes with N PASIDs work side by side (each DMA counted by its device), not how "
-               "hardware would scale.")
+               "hardware would scale." % self.host.meta.host_cpus)
         self.w()
         self.w("| Processes | Aggregate DMA completions/s | Per process | Efficiency | Distinct PASIDs |")
         self.w("| ---: | ---: | ---: | ---: | ---: |")
@@ -314,68 +705,63 @@ class Report:
             self.w("| %s | %s | %s | %s | %s |" % (
                 p.replace("N=", ""), cell(self.fig("scale", "ops-per-s", "aggregate", p)),
                 cell(self.fig("scale", "ops-per-s", "per-process", p)),
-                ratio_cell(self.fig("scale", "efficiency", "aggregate", p)),
+                cell(self.fig("scale", "efficiency", "aggregate", p), "×"),
                 num(d.med) if d else "-"))
         self.w()
 
-    # ------------------------------------------------------------ verdicts
+    def generic(self):
+        """Every figure no table above showed: new sections, new rows."""
+        for sec in self.figs.sections():
+            keys = [k for k in self.figs.figs if k[0] == sec and k not in self.figs.used]
+            if not keys:
+                continue
+            if sec in LAID_OUT:
+                self.w("### Further figures of `%s` (rows report.py has no layout for)" % sec)
+            else:
+                self.w("### Section `%s`" % sec)
+            self.w()
+            if sec in SECTION_NOTES:
+                self.w(SECTION_NOTES[sec])
+                self.w()
+            self.w("Ratios (`ratio-A/B`, ×) read \"tie\" when their runs fall on both sides of 1.")
+            self.w()
+            self.w("| Metric | Variant | Param | Unit | Median [min–max] |")
+            self.w("| :--- | :--- | :--- | :--- | ---: |")
+            for k in keys:
+                f = self.figs.figs[k]
+                self.figs.used.add(k)
+                c = ratio_cell(f) if k[2].startswith("ratio-") else cell(f)
+                self.w("| %s | %s | %s | %s | %s |" % (k[1], k[2], k[3] or "-", k[4], c))
+            self.w()
+
+    # ------------------------------------------------------------ summary
 
     def verdicts(self):
-        wins, losses, ties = [], [], []
-
-        def judge(text, fig, other_over_sva):
-            """Sort a ratio into wins or losses, as a factor of at least 1."""
-            if not fig or fig.med is None or fig.med <= 0 or fig.min <= 0:
-                return
-            med, lo, hi = fig.med, fig.min, fig.max
-            if not other_over_sva:          # SVA / other: invert
-                med, lo, hi = 1 / med, 1 / hi, 1 / lo
-            if 1 / 1.05 <= med <= 1.05:
-                ties.append("%s: %s× [%s–%s]" % (text, num(med), num(lo), num(hi)))
-            elif med >= 1:
-                wins.append("%s: SVA %s× faster [%s–%s]" % (text, num(med), num(lo), num(hi)))
-            else:
-                losses.append("%s: SVA %s× slower [%s–%s]" % (text, num(1 / med), num(1 / hi), num(1 / lo)))
-
-        for kind in ("fresh", "touched"):
-            for p in self.params("setup", kind, "ratio-vfio/sva"):
-                judge("setup + first DMA vs VFIO type1, %s %s buffer" % (p, kind),
-                      self.fig("setup", kind, "ratio-vfio/sva", p), True)
-        for cpu in ("same-cpu", "other-cpu"):
-            for v, name in self.IRQ_PATHS:
-                judge("interrupt latency (%s) vs %s" % (cpu.replace("-", " "), name.replace("`", "")),
-                      self.fig("irq", "latency", "ratio-%s/uio_pci_sva-msix" % v, cpu), True)
-        for variant in ("same-process", "new-process"):
-            for alt in ("uio_pci_generic", "vfio-type1", "vfio-iommu-only"):
-                for m in ("open", "close"):
-                    judge("%s() vs %s, %s" % (m, alt, variant.replace("-", " ")),
-                          self.fig("open", m, "ratio-uio_pci_sva/%s" % alt, variant), False)
-        for pg in ("4k", "thp"):
-            for p in self.params("fault", "ratio-first/prefaulted", pg):
-                f = self.fig("fault", "ratio-first/prefaulted", pg, p)
-                if f and f.med:
-                    losses.append("first-touch DMA (device faults, %s pages), %s: %s× the prefaulted "
-                                  "DMA [%s–%s]" % (pg, p, num(f.med), num(f.min), num(f.max)))
+        cmps = comparisons(self.figs)
+        fair = summary_counts(cmps, "fair")
         self.w("### Where SVA wins and where it loses (this run)")
         self.w()
-        self.w("Each line is a pair-wise ratio of this run turned into a factor of at least 1: "
-               "median [range over the runs].")
+        self.w("Each line is a pair-wise ratio of this run, as SVA n× faster or slower (median "
+               "[range over the runs]), or a tie when the runs fall on both sides of 1; "
+               "each topic says what its ratio includes. The like-with-like comparisons come "
+               "first (SVA wins %d, loses %d, ties %d of them)." % (fair["win"], fair["loss"], fair["tie"]))
+        if self.disturbed:
+            self.w()
+            self.w("This run was disturbed (header): the ranges are wider than on a quiet host.")
         self.w()
-        self.w("SVA wins:")
-        self.w()
-        for l in wins or ["(none)"]:
-            self.w("- " + l)
-        self.w()
-        self.w("SVA loses:")
-        self.w()
-        for l in losses or ["(none)"]:
-            self.w("- " + l)
-        self.w()
-        self.w("About even (within 5%; above 1 favours SVA):")
-        self.w()
-        for l in ties or ["(none)"]:
-            self.w("- " + l)
-        self.w()
+        for g, title in GROUPS:
+            mine = [c for c in cmps if c.group == g]
+            if not mine:
+                continue
+            self.w("#### " + title)
+            self.w()
+            topic = None
+            for c in mine:
+                if (c.topic, c.includes) != topic:
+                    topic = (c.topic, c.includes)
+                    self.w("- %s. Includes: %s." % (c.topic, c.includes))
+                self.w("  - %s**%s**" % (c.case + ": " if c.case else "", c.result()))
+            self.w()
 
     def render(self, meta):
         self.header(meta)
@@ -384,21 +770,44 @@ class Report:
         self.irq()
         self.open_()
         self.scale()
+        self.generic()
         self.verdicts()
         return "\n".join(self.out)
 
 
-def write_csv(path, groups):
+# ---------------------------------------------------------------- input, output
+
+
+def parse(path):
+    rows, info = [], OrderedDict()
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            parts = line.rstrip("\n").split(",")
+            if parts[0] == "BENCHINFO" and len(parts) >= 3:
+                key, val = parts[1], ",".join(parts[2:])
+                if key in info:
+                    info[key] += "; " + val
+                else:
+                    info[key] = val
+            elif parts[0] == "BENCHCSV" and len(parts) >= 9:
+                sec, metric, variant, param, run, value, unit = parts[1:8]
+                try:
+                    rows.append((sec, metric, variant, param, int(run), float(value), unit))
+                except ValueError:
+                    continue
+    return rows, info
+
+
+def write_csv(path, figs):
     with open(path, "w", newline="", encoding="utf-8") as f:
         wr = csv.writer(f)
         wr.writerow(["section", "metric", "variant", "param", "unit", "runs", "median", "min", "max"])
-        for (sec, metric, variant, param, unit), vals in groups.items():
-            fg = Fig(vals)
+        for (sec, metric, variant, param, unit), fg in figs.figs.items():
             wr.writerow([sec, metric, variant, param, unit, fg.n,
                          "%.6g" % fg.med, "%.6g" % fg.min, "%.6g" % fg.max])
 
 
-def write_raw_csv(path, rows, info):
+def write_raw_csv(path, rows):
     with open(path, "w", newline="", encoding="utf-8") as f:
         wr = csv.writer(f)
         wr.writerow(["section", "metric", "variant", "param", "run", "value", "unit"])
@@ -406,25 +815,38 @@ def write_raw_csv(path, rows, info):
             wr.writerow(list(r[:5]) + ["%.6g" % r[5], r[6]])
 
 
-def main():
+META = ("date", "qemu-version", "accel", "kernel-pkg", "guest", "wall", "mode",
+        "load-file", "source", "attempts", "host-cpus", "host-cpu-model", "host-kernel",
+        "host-clocksource", "load-before", "load-after", "cpu-pressure-before",
+        "cpu-pressure-after", "guest-seconds")
+
+
+def arg_parser():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--raw", required=True)
     ap.add_argument("--md", required=True)
     ap.add_argument("--csv", required=True)
     ap.add_argument("--raw-csv", required=True)
-    for opt in ("date", "qemu-version", "accel", "kernel-pkg", "host", "guest", "wall", "mode",
-                "load-file", "source", "attempts"):
+    for opt in META:
         ap.add_argument("--" + opt, default="?")
-    meta = ap.parse_args()
+    return ap
+
+
+def render(rows, info, meta):
+    """results.md's text for these rows."""
+    return Report(Figs.from_rows(rows), info, Host(meta)).render(meta) + "\n"
+
+
+def main(argv=None):
+    meta = arg_parser().parse_args(argv)
     rows, info = parse(meta.raw)
     if not rows:
         sys.stderr.write("report.py: no BENCHCSV rows in %s\n" % meta.raw)
         return 1
-    groups = group(rows)
     with open(meta.md, "w", encoding="utf-8") as f:
-        f.write(Report(groups, info).render(meta) + "\n")
-    write_csv(meta.csv, groups)
-    write_raw_csv(meta.raw_csv, rows, info)
+        f.write(render(rows, info, meta))
+    write_csv(meta.csv, Figs.from_rows(rows))
+    write_raw_csv(meta.raw_csv, rows)
     return 0
 
 

@@ -143,8 +143,10 @@ install -m 644 "$here/bench-suite.sh" "$work/stage/suites/bench.sh"
 bash "$qemu_dir/mkinitramfs.sh" -o "$work/initramfs.cpio.gz" -m "$MODDIR" \
 	-k "$ko" "$work/stage" || die "building the initramfs failed"
 
-# 3. Boot: $ndev identical test devices on the root bus.
-qargs=()
+# 3. Boot: $ndev identical test devices on the root bus, guest RAM
+# preallocated (QEMU touches all of it before the guest starts), so that no
+# host page fault for guest memory lands in a measurement.
+qargs=(-mem-prealloc)
 for ((i = 0; i < ndev; i++)); do
 	qargs+=(-device "uio-sva-testdev,id=dev$i")
 done
@@ -161,6 +163,15 @@ for ((i = 0; i < ${#fw[@]}; i += 2)); do
 	[ "${fw[$i]}" = -L ] && gargs+=(-L "${fw[$((i + 1))]}")
 done
 log "booting the $mode benchmark ($KVER, $ndev devices, $MEM; see $work/console.log)"
+# Host facts, measured here and printed by report.py: CPUs, kernel,
+# clocksource, and the load around the guest run (1/5/15-min load average
+# before and after, the CPU pressure stall total of /proc/pressure/cpu).
+psi_total() { sed -n 's/^some .*total=\([0-9]*\).*/\1/p' /proc/pressure/cpu 2>/dev/null || true; }
+host_cpus=$(nproc)
+host_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
+host_clock=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null || echo '?')
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+psi_before=$(psi_total)
 t_boot=$(date +%s)
 # The host's 1-minute load average every 5 s: other guests share the host.
 ( while :; do cut -d' ' -f1 /proc/loadavg; sleep 5; done ) > "$work/load.txt" &
@@ -193,6 +204,8 @@ while :; do
 	log "booting again (attempt $attempt of $ATTEMPTS); the failed console is $kept"
 done
 t_end=$(date +%s)
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+psi_after=$(psi_total)
 kill "$sampler" 2>/dev/null || true
 # The TAP without the data rows (those are in the tables and raw.txt).
 grep -v -e '^# | BENCH' -e '^# BENCH' "$work/tap.txt" || true
@@ -203,7 +216,11 @@ accel=$(sed -n 's/.*(accel \([a-z]*\)).*/\1/p' "$work/tap.txt" | tail -n1)
 meta=(--date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 	--qemu-version "$("$qemu" --version | head -n1)"
 	--accel "${accel:-unknown}" --kernel-pkg "$KPKGVER"
-	--host "$(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+	--host-cpus "$host_cpus" --host-cpu-model "${host_model:-?}"
+	--host-kernel "$(uname -r) ($(uname -m))" --host-clocksource "$host_clock"
+	--load-before "$load_before" --load-after "$load_after"
+	--cpu-pressure-before "${psi_before:-?}" --cpu-pressure-after "${psi_after:-?}"
+	--guest-seconds "$((t_end - t_boot))"
 	--guest "$SMP vCPUs, $MEM, $ndev uio-sva-testdev"
 	--wall "$((t_end - t_boot)) s in the guest, $((t_end - t_start)) s in all"
 	--load-file "$work/load.txt"
@@ -218,7 +235,7 @@ python3 "$here/report.py" "${meta[@]}" --raw "$work/raw.txt" \
 	--md "$work/results.md" --csv "$work/results.csv" \
 	--raw-csv "$work/results-raw.csv" || report_rc=$?
 log "benchmark $mode: guest $((t_end - t_boot)) s, total $((t_end - t_start)) s (run-guest exit $guest_rc, report exit $report_rc)"
-if [ $guest_rc -ne 0 ] || [ $report_rc -ne 0 ]; then
+if [ "$guest_rc" -ne 0 ] || [ "$report_rc" -ne 0 ]; then
 	log "FAILED: see $work/tap.txt and $work/console.log; tables not published"
 	exit 1
 fi
@@ -226,4 +243,7 @@ if [ "$final" != "$work" ]; then
 	cp "$work/results.md" "$work/results.csv" "$work/results-raw.csv" "$final/"
 fi
 log "tables: $final/results.md, $final/results.csv"
+if grep -q '^\*\*Disturbed run\*\*' "$final/results.md"; then
+	log "note: a disturbed run (the host's load average exceeded its $host_cpus CPUs; see the header)"
+fi
 exit 0
