@@ -119,10 +119,11 @@ static void poll_gap(uint64_t ns)
 static int steady_poll(const struct tdev *d)
 {
 	const struct timespec nap = { 0, STEADY_NAP_NS };
-	uint64_t waited, t0 = now_ns();
+	uint64_t t0 = now_ns();
 
 	for (;;) {
 		uint32_t status = td_r32(d, TD_STATUS);
+		uint64_t waited;
 
 		if (!(status & TD_STATUS_BUSY))
 			return status & TD_STATUS_DONE ? 0 : td_result(d, "steady DMA");
@@ -163,13 +164,12 @@ static int steady_op(struct steady_set *w)
  */
 static int steady_loop(struct steady_set *w, int ops, struct steady_sample *r)
 {
-	uint64_t each[STEADY_MAX_OPS], hits, t0, t1;
-	struct dev_stats a, z;
+	uint64_t each[STEADY_MAX_OPS], t0, t1;
+	struct td_stats a, z;
 	int i, ret = 0;
 
 	steady_program(w);
-	td_get_stats(w->d, &a);
-	hits = td_r64(w->d, TD_ATC_HITS);
+	td_mmio_stats(w->d->bar0, &a);
 	t0 = t1 = now_ns();
 	for (i = 0; i < ops && !ret; i++) {
 		uint64_t t = t1;
@@ -180,8 +180,8 @@ static int steady_loop(struct steady_set *w, int ops, struct steady_sample *r)
 	}
 	r->ns = t1 - t0;
 	r->op_ns = (uint64_t)median_u64(each, i);
-	td_get_stats(w->d, &z);
-	r->atc_hits = td_r64(w->d, TD_ATC_HITS) - hits;
+	td_mmio_stats(w->d->bar0, &z);
+	r->atc_hits = z.atc_hits - a.atc_hits;
 	r->ats = z.ats - a.ats;
 	r->pri = z.pri - a.pri;
 	return ret;
