@@ -25,7 +25,7 @@ result $? "make install DESTDIR PREFIX=/usr LIBDIR WITH_UDEV=1 (no ldconfig, no 
 lib=$dest/usr/lib/x86_64-linux-gnu
 missing=
 for f in usr/bin/uio-sva usr/include/uiosva.h \
-	usr/lib/x86_64-linux-gnu/libuiosva.so.1.0.0 \
+	usr/lib/x86_64-linux-gnu/libuiosva.so.1.1.0 \
 	usr/lib/x86_64-linux-gnu/libuiosva.so.1 \
 	usr/lib/x86_64-linux-gnu/libuiosva.so \
 	usr/lib/x86_64-linux-gnu/libuiosva.a \

@@ -62,6 +62,9 @@ void fake_kernel_step(struct fake *f);
 /* wrap.c: failure injection for the library's open(), read(), write(). */
 void wrap_fail_open(const char *suffix, int err); /* NULL suffix: none */
 void wrap_fail_irq_write(int err);		  /* 0: none */
+/* madvise() as before Linux 5.14 (no MADV_POPULATE_*); resets the count. */
+void wrap_madvise_old_kernel(int on);
+int wrap_madvise_calls(void);			  /* since the last reset */
 /* A sysfs file whose content starts with this fails read() with errno. */
 #define WRAP_ERRNO_MARK "!errno="
 

@@ -23,7 +23,7 @@ static void test_help(struct tsys *t)
 	tap_ok(r.rc == 2 && strstr(r.err, "Usage:"), "no command: usage, 2");
 	run_free(&r);
 	r = cli_run(t, "-V", (char *)NULL);
-	tap_ok(r.rc == 0 && strstr(r.out, "libuiosva 1.0.0"), "--version");
+	tap_ok(r.rc == 0 && strstr(r.out, "libuiosva 1.1.0"), "--version");
 	run_free(&r);
 	r = cli_run(t, "frob", (char *)NULL);
 	tap_ok(r.rc == 2 && strstr(r.err, "unknown command 'frob'"),

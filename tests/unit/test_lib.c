@@ -256,7 +256,7 @@ static void test_states(void)
 	tap_contains(uiosva_open_reason(ENOSPC), "PASID space",
 		     "ENOSPC reason");
 	tap_ok(uiosva_open_reason(EINVAL) == NULL, "no reason for EINVAL");
-	tap_ok(!strcmp(uiosva_version(), "1.0.0"), "version 1.0.0");
+	tap_ok(!strcmp(uiosva_version(), "1.1.0"), "version 1.1.0");
 }
 
 static void test_open_errors(struct fake *f)

@@ -4,7 +4,9 @@
  * -Wl,--wrap=open,--wrap=read,--wrap=write: open() of a path with a given
  * suffix fails with a chosen errno (EBUSY from the driver, ...), read() of
  * a file that starts with "!errno=N" fails with N (ENODATA from sysfs),
- * and 4-byte writes to /dev/uioX (irqcontrol) can fail (EIO: no IRQ).
+ * 4-byte writes to /dev/uioX (irqcontrol) can fail (EIO: no IRQ), and
+ * madvise() can answer as a kernel before 5.14 (--wrap=madvise): EINVAL
+ * for MADV_POPULATE_READ and MADV_POPULATE_WRITE, whatever the range.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,10 +23,14 @@ ssize_t __real_read(int fd, void *buf, size_t n);
 ssize_t __wrap_read(int fd, void *buf, size_t n);
 ssize_t __real_write(int fd, const void *buf, size_t n);
 ssize_t __wrap_write(int fd, const void *buf, size_t n);
+int __real_madvise(void *addr, size_t len, int advice);
+int __wrap_madvise(void *addr, size_t len, int advice);
 
 static char open_suffix[128];
 static int open_errno;
 static int irq_write_errno;
+static int madvise_old;
+static int madvise_calls;
 
 void wrap_fail_open(const char *suffix, int err)
 {
@@ -79,4 +85,26 @@ ssize_t __wrap_write(int fd, const void *buf, size_t n)
 		return -1;
 	}
 	return __real_write(fd, buf, n);
+}
+
+void wrap_madvise_old_kernel(int on)
+{
+	madvise_old = on;
+	madvise_calls = 0;
+}
+
+int wrap_madvise_calls(void)
+{
+	return madvise_calls;
+}
+
+/* 22, 23: MADV_POPULATE_READ, MADV_POPULATE_WRITE (Linux 5.14). */
+int __wrap_madvise(void *addr, size_t len, int advice)
+{
+	madvise_calls++;
+	if (madvise_old && (advice == 22 || advice == 23)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return __real_madvise(addr, len, advice);
 }

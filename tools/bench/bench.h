@@ -46,7 +46,8 @@ enum bench_section {
 	SEC_IRQ = 1u << 2,
 	SEC_OPEN = 1u << 3,
 	SEC_SCALE = 1u << 4,
-	SEC_ALL = (1u << 5) - 1,
+	SEC_STEADY = 1u << 5,
+	SEC_ALL = (1u << 6) - 1,
 };
 
 struct size_list {
@@ -264,5 +265,6 @@ int sec_fault(struct bench *b);
 int sec_irq(struct bench *b);
 int sec_open(struct bench *b);
 int sec_scale(struct bench *b);
+int sec_steady(struct bench *b);
 
 #endif /* UIO_SVA_BENCH_H */

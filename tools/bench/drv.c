@@ -1,65 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * drv.c - move a test device between drivers (driver_override), find its
- * /dev/uioX or IOMMU group, and touch its command register through sysfs.
+ * /dev/uioX or IOMMU group, and touch its command register through sysfs:
+ * the guest tests' helpers (sysfs.h, pcicfg.h) with the benchmark's
+ * messages.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "bench.h"
+#include "pcicfg.h"
 #include "sysfs.h"
 
-#define PCI_DEVS "/sys/bus/pci/devices"
-#define PCI_DRVS "/sys/bus/pci/drivers"
-#define PCI_COMMAND 0x04
-#define PCI_COMMAND_MASTER 0x4
-#define PCI_COMMAND_INTX_DISABLE 0x400
-
-/* The driver @bdf is bound to, "" when none. */
-static int drv_current(const char *bdf, char *drv, size_t size)
+/* Report a failed step of a driver move; return @ret. */
+static int step_fail(int ret, const char *what, const char *bdf,
+		     const char *driver)
 {
-	char path[BENCH_PATH_MAX], link[PATH_MAX];
-	ssize_t n;
-	const char *base;
-
-	snprintf(path, sizeof(path), PCI_DEVS "/%s/driver", bdf);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0) {
-		drv[0] = 0;
-		return errno == ENOENT ? 0 : sys_fail("readlink", path);
-	}
-	link[n] = 0;
-	base = strrchr(link, '/');
-	base = base ? base + 1 : link;
-	if (strlen(base) >= size)
-		return -ENAMETOOLONG;
-	memcpy(drv, base, strlen(base) + 1);
-	return 0;
-}
-
-static int write_attr(const char *path, const char *val)
-{
-	int ret = sysfs_write(path, val);
-
 	if (ret)
-		ktest_diag("error: write \"%s\" to %s: %s", val, path,
+		ktest_diag("error: %s %s (%s): %s", what, bdf, driver,
 			   strerror(-ret));
 	return ret;
-}
-
-static int drv_unbind(const char *bdf, const char *drv)
-{
-	char path[BENCH_PATH_MAX];
-
-	snprintf(path, sizeof(path), PCI_DRVS "/%s/unbind", drv);
-	return write_attr(path, bdf);
 }
 
 /* Bind @bdf to @driver (driver_override, then a probe); wait for it. */
@@ -68,18 +34,18 @@ int drv_bind(const char *bdf, const char *driver)
 	char cur[64], path[BENCH_PATH_MAX];
 	int ret;
 
-	ret = drv_current(bdf, cur, sizeof(cur));
+	ret = step_fail(pci_driver_of(bdf, cur, sizeof(cur)), "driver of", bdf, "");
 	if (ret || !strcmp(cur, driver))
 		return ret;
-	snprintf(path, sizeof(path), PCI_DEVS "/%s/driver_override", bdf);
-	ret = write_attr(path, driver);
+	ret = step_fail(pci_set_override(bdf, driver), "driver_override of", bdf,
+			driver);
 	if (!ret && cur[0])
-		ret = drv_unbind(bdf, cur);
+		ret = step_fail(pci_unbind(bdf, cur), "unbind", bdf, cur);
 	if (!ret)
-		ret = write_attr("/sys/bus/pci/drivers_probe", bdf);
+		ret = step_fail(pci_probe(bdf), "drivers_probe", bdf, driver);
 	if (ret)
 		return ret;
-	snprintf(path, sizeof(path), PCI_DRVS "/%s/%s", driver, bdf);
+	snprintf(path, sizeof(path), PCI_DRIVERS_DIR "/%s/%s", driver, bdf);
 	ret = wait_path(path, 1, 10000);
 	if (ret)
 		ktest_diag("error: %s did not bind to %s within 10 s", bdf,
@@ -87,28 +53,19 @@ int drv_bind(const char *bdf, const char *driver)
 	return ret;
 }
 
-static int is_uio_name(const struct dirent *d)
-{
-	return !strncmp(d->d_name, "uio", 3) && d->d_name[3] >= '0' &&
-	       d->d_name[3] <= '9';
-}
-
 /* "/dev/uioN" of a device bound to a UIO driver; waits for the node. */
 int drv_uio_path(const char *bdf, char *path, size_t size)
 {
 	char dir[BENCH_PATH_MAX];
-	struct dirent **list;
-	int n, i, ret;
+	int ret;
 
-	snprintf(dir, sizeof(dir), PCI_DEVS "/%s/uio", bdf);
+	snprintf(dir, sizeof(dir), PCI_DEVICES_DIR "/%s/uio", bdf);
 	ret = wait_path(dir, 1, 5000);
-	n = ret ? -1 : scandir(dir, &list, is_uio_name, alphasort);
-	if (n <= 0)
-		return n < 0 ? sys_fail("scandir", dir) : -ENOENT;
-	snprintf(path, size, "/dev/%s", list[0]->d_name);
-	for (i = 0; i < n; i++)
-		free(list[i]);
-	free(list);
+	ret = ret ? ret : pci_uio_node(bdf, path, size);
+	if (ret) {
+		ktest_diag("error: %s: no uio device: %s", bdf, strerror(-ret));
+		return ret;
+	}
 	ret = wait_path(path, 1, 5000);
 	if (ret)
 		ktest_diag("error: %s did not appear", path);
@@ -118,55 +75,35 @@ int drv_uio_path(const char *bdf, char *path, size_t size)
 /* The IOMMU group number of @bdf. */
 int drv_group(const char *bdf, int *group)
 {
-	char path[BENCH_PATH_MAX], link[PATH_MAX];
-	const char *base;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), PCI_DEVS "/%s/iommu_group", bdf);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		return sys_fail("readlink", path);
-	link[n] = 0;
-	base = strrchr(link, '/');
-	*group = atoi(base ? base + 1 : link);
-	return 0;
+	return step_fail(pci_iommu_group(bdf, group), "IOMMU group of", bdf, "");
 }
 
 int cfg_open(const char *bdf)
 {
-	char path[BENCH_PATH_MAX];
-	int fd;
+	int fd = pcicfg_open(bdf, O_RDWR);
 
-	snprintf(path, sizeof(path), PCI_DEVS "/%s/config", bdf);
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	return fd < 0 ? sys_fail("open", path) : fd;
-}
-
-static int cfg_update_command(int fd, uint16_t set, uint16_t clear)
-{
-	uint16_t cmd;
-
-	if (pread(fd, &cmd, sizeof(cmd), PCI_COMMAND) != (ssize_t)sizeof(cmd))
-		return sys_fail("pread", "PCI config (command)");
-	cmd = (uint16_t)((cmd | set) & ~clear);
-	if (pwrite(fd, &cmd, sizeof(cmd), PCI_COMMAND) != (ssize_t)sizeof(cmd))
-		return sys_fail("pwrite", "PCI config (command)");
-	return 0;
+	return fd < 0 ? step_fail(fd, "open config of", bdf, "") : fd;
 }
 
 int cfg_set_master(int cfg_fd, const char *bdf)
 {
-	int ret = cfg_update_command(cfg_fd, PCI_COMMAND_MASTER, 0);
+	int ret = pcicfg_update16(cfg_fd, PCICFG_COMMAND, PCICFG_CMD_MASTER, 0);
 
 	if (ret)
-		ktest_diag("error: %s: cannot enable bus mastering", bdf);
+		ktest_diag("error: %s: cannot enable bus mastering: %s", bdf,
+			   strerror(-ret));
 	return ret;
 }
 
 /* uio_pci_generic masked INTx in its handler: clear Interrupt Disable. */
 int cfg_intx_unmask(int cfg_fd)
 {
-	return cfg_update_command(cfg_fd, 0, PCI_COMMAND_INTX_DISABLE);
+	int ret = pcicfg_update16(cfg_fd, PCICFG_COMMAND, 0,
+				  PCICFG_CMD_INTX_DISABLE);
+
+	if (ret)
+		ktest_diag("error: PCI config (command): %s", strerror(-ret));
+	return ret;
 }
 
 static int irq_set_cpu(const char *irq, int cpu)
@@ -193,10 +130,10 @@ int drv_irq_route(const char *bdf, int cpu)
 	struct dirent **list;
 	int i, n, moved = 0;
 
-	snprintf(path, sizeof(path), PCI_DEVS "/%s/irq", bdf);
+	snprintf(path, sizeof(path), PCI_DEVICES_DIR "/%s/irq", bdf);
 	if (!sysfs_read(path, irq, sizeof(irq)) && strcmp(irq, "0"))
 		moved += irq_set_cpu(irq, cpu) == 0;
-	snprintf(path, sizeof(path), PCI_DEVS "/%s/msi_irqs", bdf);
+	snprintf(path, sizeof(path), PCI_DEVICES_DIR "/%s/msi_irqs", bdf);
 	n = scandir(path, &list, is_number, alphasort);
 	for (i = 0; i < n; i++) {
 		moved += irq_set_cpu(list[i]->d_name, cpu) == 0;

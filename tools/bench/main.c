@@ -7,7 +7,7 @@
  *
  *   --smoke    small sizes, few runs, two devices (CI)
  *   --runs N   runs per figure (default 7; 3 with --smoke)
- *   --only     setup, fault, irq, open, scale (default: all)
+ *   --only     setup, fault, irq, open, scale, steady (default: all)
  *
  * It moves the test devices between uio_pci_sva, vfio-pci and
  * uio_pci_generic (driver_override); vfio-pci, vfio_iommu_type1 and
@@ -40,11 +40,12 @@ struct section {
 static const struct section *section_table(int *n)
 {
 	static const struct section table[] = {
-		{ "setup", SEC_SETUP, 3, sec_setup },
+		{ "setup", SEC_SETUP, 4, sec_setup },
 		{ "fault", SEC_FAULT, 2, sec_fault },
 		{ "irq", SEC_IRQ, 2, sec_irq },
 		{ "open", SEC_OPEN, 3, sec_open },
 		{ "scale", SEC_SCALE, 1, sec_scale },
+		{ "steady", SEC_STEADY, 1, sec_steady },
 	};
 
 	*n = (int)(sizeof(table) / sizeof(table[0]));
@@ -211,7 +212,7 @@ int main(int argc, char **argv)
 
 	memset(&b, 0, sizeof(b));
 	if (parse_opts(argc, argv, &b.opt)) {
-		fprintf(stderr, "usage: uio-sva-bench [--smoke] [--runs N] [--only setup+fault+irq+open+scale]\n");
+		fprintf(stderr, "usage: uio-sva-bench [--smoke] [--runs N] [--only setup+fault+irq+open+scale+steady]\n");
 		return 2;
 	}
 	ktest_plan(&b.t, plan_cases(&b));

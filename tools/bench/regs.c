@@ -2,7 +2,9 @@
 /*
  * regs.c - the test device's BAR0 registers (Documentation/uio-sva-testdev.rst)
  * through a plain mapping, the same accessors for every driver, so that
- * register access costs the same on every path.
+ * register access costs the same on every path. The accessors and the
+ * programming sequence are the guest tests' (testdev.h, td_mmio_*); this
+ * file adapts them to the benchmark's struct tdev, dma_job and dev_stats.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -11,37 +13,24 @@
 #include "bench.h"
 #include "testdev.h"
 
-static void mmio_barrier(void)
-{
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-}
-
 uint32_t td_r32(const struct tdev *d, unsigned int off)
 {
-	uint32_t v = *(volatile uint32_t *)(d->bar0 + off);
-
-	mmio_barrier();
-	return v;
+	return td_mmio_r32(d->bar0, off);
 }
 
 uint64_t td_r64(const struct tdev *d, unsigned int off)
 {
-	uint64_t v = *(volatile uint64_t *)(d->bar0 + off);
-
-	mmio_barrier();
-	return v;
+	return td_mmio_r64(d->bar0, off);
 }
 
 void td_w32(const struct tdev *d, unsigned int off, uint32_t v)
 {
-	mmio_barrier();
-	*(volatile uint32_t *)(d->bar0 + off) = v;
+	td_mmio_w32(d->bar0, off, v);
 }
 
 void td_w64(const struct tdev *d, unsigned int off, uint64_t v)
 {
-	mmio_barrier();
-	*(volatile uint64_t *)(d->bar0 + off) = v;
+	td_mmio_w64(d->bar0, off, v);
 }
 
 int td_check_id(const struct tdev *d)
@@ -58,17 +47,21 @@ int td_check_id(const struct tdev *d)
 /* Program a FILL of @job; the doorbell is separate, for timing. */
 void td_program(const struct tdev *d, const struct dma_job *job)
 {
-	td_w32(d, TD_PASID, job->pasid);
-	td_w64(d, TD_DST, job->dst);
-	td_w64(d, TD_LEN, job->len);
-	td_w64(d, TD_PATTERN, 0x0123456789abcdefull);
-	td_w32(d, TD_OP, TD_OP_FILL);
-	td_w32(d, TD_IRQ_EN, job->irq ? 1 : 0);
+	struct td_job j = {
+		.pasid = job->pasid,
+		.op = TD_OP_FILL,
+		.dst = job->dst,
+		.len = job->len,
+		.pattern = 0x0123456789abcdefull,
+		.irq = job->irq,
+	};
+
+	td_mmio_program(d->bar0, &j);
 }
 
 void td_doorbell(const struct tdev *d)
 {
-	td_w32(d, TD_DOORBELL, 1);
+	td_mmio_doorbell(d->bar0);
 }
 
 /* After completion: 0 if the last operation succeeded, else -EIO. */
@@ -77,7 +70,7 @@ int td_result(const struct tdev *d, const char *what)
 	uint32_t status = td_r32(d, TD_STATUS);
 	uint32_t error = td_r32(d, TD_ERROR);
 
-	if ((status & TD_STATUS_DONE) && !(status & TD_STATUS_ERROR) && !error)
+	if (td_status_ok(status, error))
 		return 0;
 	ktest_diag("error: %s on %s: status 0x%x error %u fault 0x%llx", what,
 		   d->name, status, error,
@@ -87,8 +80,11 @@ int td_result(const struct tdev *d, const char *what)
 
 void td_get_stats(const struct tdev *d, struct dev_stats *s)
 {
-	s->ats = td_r64(d, TD_ATS_REQUESTS);
-	s->pri = td_r64(d, TD_PRI_REQUESTS);
+	struct td_stats t;
+
+	td_mmio_stats(d->bar0, &t);
+	s->ats = t.ats;
+	s->pri = t.pri;
 	s->completions = td_r32(d, TD_COMPLETIONS);
 }
 

@@ -8,14 +8,19 @@
  * untagged DMA at its IOVA, and unmapped. Both wait for the completion
  * interrupt (MSI-X). Two buffer kinds: fresh (never touched) and touched
  * (the CPU wrote it before; what an application that already uses the
- * buffer has). Each size runs SVA and VFIO back to back, in alternating
+ * buffer has). A third kind, fresh-prefault, is the fresh buffer that the
+ * application hands to uiosva_prefault() before the DMA: the SVA time
+ * includes that call (what a careful SVA user pays instead of device
+ * page faults); VFIO is the same as for fresh buffers.
+ * Each size runs SVA and VFIO back to back, in alternating
  * order, several times per run where that is cheap (setup_reps()); a run
  * reports the medians of its repetitions and the median of its per-pair
  * ratios VFIO / SVA. Each run starts with an unreported warm-up pair.
  *
- * Rows: setup,<fresh|touched>,<variant>,<size>,run,value,unit
+ * Rows: setup,<fresh|touched|fresh-prefault>,<variant>,<size>,run,value,unit
  *   variants sva, vfio-type1 (map + DMA + unmap), vfio-map, vfio-dma,
- *   vfio-unmap (us); sva-pri, sva-ats (count); ratio-vfio/sva (x).
+ *   vfio-unmap (us); sva-pri, sva-ats (count); ratio-vfio/sva (x);
+ *   fresh-prefault only: sva-prefault (us, the uiosva_prefault() part of sva).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,6 +29,7 @@
 
 #include "bench.h"
 #include "testdev.h"
+#include "uiosva.h"
 
 /* Below the interrupt window (0xfee00000), above 1 GiB buffers' worth. */
 #define VFIO_IOVA 0x40000000ull
@@ -41,19 +47,80 @@ struct vfio_sample {
 	uint64_t unmap;
 };
 
-static const char *kind_name(enum buf_kind kind)
+/* The buffers a size is measured with. */
+enum setup_kind {
+	SETUP_FRESH,		/* never touched */
+	SETUP_TOUCHED,		/* the CPU wrote it */
+	SETUP_PREFAULT,		/* never touched; SVA: uiosva_prefault() first */
+};
+
+/* One SVA sample: the fill, and the uiosva_prefault() before it (or 0). */
+struct sva_rep {
+	struct sva_sample s;
+	uint64_t prefault;
+};
+
+static const char *kind_name(enum setup_kind kind)
 {
-	return kind == BUF_FRESH ? "fresh" : "touched";
+	static const char *const names[] = { "fresh", "touched", "fresh-prefault" };
+
+	return names[kind];
+}
+
+static enum buf_kind buf_kind_of(enum setup_kind kind)
+{
+	return kind == SETUP_TOUCHED ? BUF_TOUCHED : BUF_FRESH;
+}
+
+/*
+ * SVA on a fresh buffer made present by uiosva_prefault() (write: the
+ * device FILLs it); the sample's time is the prefault plus the fill.
+ */
+static int setup_sva_prefault(struct sva *s, uint64_t len, struct sva_rep *r)
+{
+	struct dma_job job = { .pasid = s->pasid, .len = len, .irq = true };
+	struct dev_stats a, z;
+	uint64_t t0, dma = 0;
+	struct buf buf;
+	int ret = buf_get(&buf, len, BUF_FRESH, PAGES_DEFAULT);
+
+	if (ret)
+		return ret;
+	job.dst = (uintptr_t)buf.p;
+	td_get_stats(&s->regs, &a);
+	t0 = now_ns();
+	ret = uiosva_prefault(buf.p, len, 1);
+	r->prefault = now_ns() - t0;
+	if (ret)
+		ktest_diag("error: uiosva_prefault: %s", strerror(-ret));
+	else
+		ret = dma_run(&s->regs, &s->irq, &job, &dma);
+	td_get_stats(&s->regs, &z);
+	r->s.ns = r->prefault + dma;
+	r->s.pri = z.pri - a.pri;
+	r->s.ats = z.ats - a.ats;
+	buf_put(&buf);
+	return ret;
+}
+
+static int setup_sva_one(struct setup_paths *p, uint64_t len,
+			 enum setup_kind kind, struct sva_rep *r)
+{
+	r->prefault = 0;
+	if (kind == SETUP_PREFAULT)
+		return setup_sva_prefault(&p->sva, len, r);
+	return sva_fill_sample(&p->sva, len, buf_kind_of(kind), PAGES_DEFAULT,
+			       &r->s);
 }
 
 static int setup_vfio_one(struct setup_paths *p, uint64_t len,
-			  enum buf_kind kind, struct vfio_sample *r)
+			  enum setup_kind kind, struct vfio_sample *r)
 {
 	struct dma_job job = { .pasid = TD_NO_PASID, .dst = VFIO_IOVA,
 			       .len = len, .irq = true };
 	uint64_t t0;
 	struct buf buf;
-	int ret = buf_get(&buf, len, kind, PAGES_DEFAULT);
+	int ret = buf_get(&buf, len, buf_kind_of(kind), PAGES_DEFAULT);
 
 	if (ret)
 		return ret;
@@ -81,25 +148,32 @@ static uint64_t med_of(uint64_t *v, int n)
  * One run's figures: the medians of its repetitions, and the median of
  * the per-repetition ratios (each repetition is one SVA/VFIO pair).
  */
-static void setup_emit(const char *kind, const char *size, int run, int reps,
-		       struct sva_sample *s, struct vfio_sample *v)
+static void setup_emit(enum setup_kind k, const char *size, int run, int reps,
+		       const struct sva_rep *sr, const struct vfio_sample *v)
 {
 	uint64_t a[SETUP_MAX_REPS], m[SETUP_MAX_REPS], d[SETUP_MAX_REPS];
 	uint64_t u[SETUP_MAX_REPS], pri[SETUP_MAX_REPS], ats[SETUP_MAX_REPS];
-	uint64_t tot[SETUP_MAX_REPS], ratio[SETUP_MAX_REPS];
+	uint64_t tot[SETUP_MAX_REPS], ratio[SETUP_MAX_REPS], pf[SETUP_MAX_REPS];
+	const struct sva_sample *s;
+	const char *kind = kind_name(k);
 	int i;
 
 	for (i = 0; i < reps; i++) {
-		a[i] = s[i].ns;
-		pri[i] = s[i].pri;
-		ats[i] = s[i].ats;
+		s = &sr[i].s;
+		pf[i] = sr[i].prefault;
+		a[i] = s->ns;
+		pri[i] = s->pri;
+		ats[i] = s->ats;
 		m[i] = v[i].map;
 		d[i] = v[i].dma;
 		u[i] = v[i].unmap;
 		tot[i] = v[i].map + v[i].dma + v[i].unmap;
-		ratio[i] = tot[i] * 1000000ull / (s[i].ns ? s[i].ns : 1);
+		ratio[i] = tot[i] * 1000000ull / (s->ns ? s->ns : 1);
 	}
 	out_row("setup", kind, "sva", size, run, med_of(a, reps) / 1e3, "us", NULL);
+	if (k == SETUP_PREFAULT)
+		out_row("setup", kind, "sva-prefault", size, run,
+			med_of(pf, reps) / 1e3, "us", NULL);
 	out_row("setup", kind, "sva-pri", size, run, median_u64(pri, reps), "count", NULL);
 	out_row("setup", kind, "sva-ats", size, run, median_u64(ats, reps), "count", NULL);
 	out_row("setup", kind, "vfio-type1", size, run, med_of(tot, reps) / 1e3, "us", NULL);
@@ -111,17 +185,17 @@ static void setup_emit(const char *kind, const char *size, int run, int reps,
 }
 
 /* One SVA/VFIO pair, the order alternating with @flip. */
-static int setup_rep(struct setup_paths *p, uint64_t len, enum buf_kind kind,
-		     bool flip, struct sva_sample *s, struct vfio_sample *v)
+static int setup_rep(struct setup_paths *p, uint64_t len, enum setup_kind kind,
+		     bool flip, struct sva_rep *s, struct vfio_sample *v)
 {
 	int ret;
 
 	if (!flip) {
-		ret = sva_fill_sample(&p->sva, len, kind, PAGES_DEFAULT, s);
+		ret = setup_sva_one(p, len, kind, s);
 		return ret ? ret : setup_vfio_one(p, len, kind, v);
 	}
 	ret = setup_vfio_one(p, len, kind, v);
-	return ret ? ret : sva_fill_sample(&p->sva, len, kind, PAGES_DEFAULT, s);
+	return ret ? ret : setup_sva_one(p, len, kind, s);
 }
 
 /* Repetitions for a size: more where a pair is cheap (and noisy). */
@@ -133,10 +207,10 @@ static int setup_reps(uint64_t len)
 }
 
 /* One size in one run: @reps pairs, then the run's figures. */
-static int setup_pair(struct setup_paths *p, uint64_t len, enum buf_kind kind,
+static int setup_pair(struct setup_paths *p, uint64_t len, enum setup_kind kind,
 		      int run, int idx)
 {
-	struct sva_sample s[SETUP_MAX_REPS];
+	struct sva_rep s[SETUP_MAX_REPS];
 	struct vfio_sample v[SETUP_MAX_REPS];
 	int i, reps = setup_reps(len), ret = 0;
 	char size[16];
@@ -149,7 +223,7 @@ static int setup_pair(struct setup_paths *p, uint64_t len, enum buf_kind kind,
 			   size, run);
 		return ret;
 	}
-	setup_emit(kind_name(kind), size, run, reps, s, v);
+	setup_emit(kind, size, run, reps, s, v);
 	return 0;
 }
 
@@ -174,11 +248,11 @@ static void setup_close(struct setup_paths *p)
 	sva_close(&p->sva);
 }
 
-static int setup_run(struct bench *b, int run, enum buf_kind kind)
+static int setup_run(struct bench *b, int run, enum setup_kind kind)
 {
 	struct pair pr = pair_for_run(b, run);
 	struct setup_paths p;
-	struct sva_sample ws;
+	struct sva_rep ws;
 	struct vfio_sample wv;
 	int i, ret = setup_open(&p, &pr);
 
@@ -192,21 +266,24 @@ static int setup_run(struct bench *b, int run, enum buf_kind kind)
 	return ret;
 }
 
-static void setup_kind(struct bench *b, enum buf_kind kind)
+static void setup_kind(struct bench *b, enum setup_kind kind)
 {
 	int run, ret = b->ndev < 2 ? -ENODEV : 0;
 
 	for (run = 0; run < b->opt.runs && !ret; run++)
 		ret = setup_run(b, run, kind);
 	ktest_result(&b->t, !ret,
-		     "setup per buffer, %s buffers: SVA vs VFIO type1 map+DMA+unmap, %d runs",
-		     kind_name(kind), b->opt.runs);
+		     "setup per buffer, %s buffers: SVA%s vs VFIO type1 map+DMA+unmap, %d runs",
+		     kind == SETUP_PREFAULT ? "fresh" : kind_name(kind),
+		     kind == SETUP_PREFAULT ? " with uiosva_prefault()" : "",
+		     b->opt.runs);
 }
 
 int sec_setup(struct bench *b)
 {
-	setup_kind(b, BUF_FRESH);
-	setup_kind(b, BUF_TOUCHED);
+	setup_kind(b, SETUP_FRESH);
+	setup_kind(b, SETUP_PREFAULT);
+	setup_kind(b, SETUP_TOUCHED);
 	if (iommufd_available()) {
 		out_info("iommufd", "n/a (iommufd path not implemented)");
 		ktest_skip(&b->t, "iommufd path not implemented",

@@ -16,10 +16,9 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "pcicfg.h"
 
 #define VFIO_CONTAINER "/dev/vfio/vfio"
-#define PCI_COMMAND 0x04
-#define PCI_COMMAND_MASTER 0x4
 
 static int vfio_ioctl_fail(const char *req, const char *path)
 {
@@ -111,18 +110,17 @@ static int vfio_map_bar0(struct vfio *v, const char *bdf)
 static int vfio_set_master(struct vfio *v)
 {
 	struct vfio_region_info ri;
-	uint16_t cmd;
 	int ret = vfio_region(v, VFIO_PCI_CONFIG_REGION_INDEX, &ri);
 
 	if (ret)
 		return ret;
 	v->cfg_off = ri.offset;
-	if (pread(v->device, &cmd, 2, (off_t)(ri.offset + PCI_COMMAND)) != 2)
-		return sys_fail("pread config of", v->group_path);
-	cmd |= PCI_COMMAND_MASTER;
-	if (pwrite(v->device, &cmd, 2, (off_t)(ri.offset + PCI_COMMAND)) != 2)
-		return sys_fail("pwrite config of", v->group_path);
-	return 0;
+	ret = pcicfg_update16(v->device, (off_t)(ri.offset + PCICFG_COMMAND),
+			      PCICFG_CMD_MASTER, 0);
+	if (ret)
+		ktest_diag("error: config of %s: %s", v->group_path,
+			   strerror(-ret));
+	return ret;
 }
 
 /* Open @bdf (bound to vfio-pci) in a type1 container of its own. */

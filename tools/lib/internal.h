@@ -12,7 +12,7 @@
 
 #include "uiosva.h"
 
-#define UIOSVA_VERSION_STRING "1.0.0"
+#define UIOSVA_VERSION_STRING "1.1.0"
 
 /*
  * The smallest @size a caller may pass: the 1.0 layouts. Members added

@@ -33,7 +33,7 @@ extern "C" {
 /** UIOSVA_VERSION_MAJOR - major version; it is the soname version. */
 #define UIOSVA_VERSION_MAJOR 1
 /** UIOSVA_VERSION_MINOR - minor version; additions only. */
-#define UIOSVA_VERSION_MINOR 0
+#define UIOSVA_VERSION_MINOR 1
 
 /** UIOSVA_DRIVER - PCI driver name of the kernel driver. */
 #define UIOSVA_DRIVER "uio_pci_sva"
@@ -566,6 +566,33 @@ int uiosva_irq_mask(struct uiosva_dev *dev);
  * arrived; another -errno of poll() or read().
  */
 int uiosva_irq_wait(struct uiosva_dev *dev, int timeout_ms, uint32_t *count);
+
+/**
+ * uiosva_prefault() - make a buffer's pages present before DMA (since 1.1).
+ * @buf: the first byte; the range is widened to whole pages.
+ * @len: the length in bytes; 0 does nothing (then @buf may be NULL).
+ * @write: non-zero when the device will write the buffer: the pages are
+ *	made present and writable (a copy-on-write or zero page is replaced
+ *	by a private page); 0 for a device that only reads it.
+ *
+ * With SVA the device translates virtual addresses through the process's
+ * page tables; a page that is not present costs a page request (PRI) and
+ * a fault in the kernel during the DMA. Call this on a buffer before
+ * handing it to the device, e.g. once for buffers that are reused.
+ * Contents are left unchanged. It uses madvise(MADV_POPULATE_WRITE or
+ * MADV_POPULATE_READ) (Linux 5.14); on older kernels it touches one byte
+ * of each page instead (an atomic add of 0 for @write), so that an
+ * unmapped page, or a read-only one for @write, raises SIGSEGV there
+ * as any access would. The pages may be reclaimed later (swap, page
+ * cache) unless they are locked with mlock(2).
+ *
+ * Return: 0; -EINVAL for a NULL @buf with a @len, a range past the end of
+ * the address space, or a mapping that cannot be populated so (read-only
+ * for @write, PROT_NONE, device memory); -ENOMEM when part of the range is
+ * not mapped; -EFAULT when a page cannot be faulted in (a file mapping
+ * beyond the end of its file); another -errno of madvise().
+ */
+int uiosva_prefault(void *buf, size_t len, int write);
 
 #ifdef __cplusplus
 }

@@ -4,8 +4,10 @@
  * (/sys/bus/pci/devices/BDF/config, all 4 KiB for root): register reads
  * and capability lookup, so that tests can check what the kernel really
  * programmed (command register, MSI/MSI-X enable bits) and which
- * capabilities a device has. Header-only: each guest program is one .c
- * file.
+ * capabilities a device has; register reads and read-modify-writes on an
+ * open descriptor (sysfs config, or a VFIO device's config region), as
+ * the benchmark sets bus mastering and unmasks INTx. Header-only: each
+ * guest program is one .c file.
  */
 #ifndef UIO_SVA_PCICFG_H
 #define UIO_SVA_PCICFG_H
@@ -14,6 +16,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #define PCICFG_COMMAND		0x04
@@ -33,28 +36,74 @@
 #define PCICFG_EXT_PRI		0x0013
 #define PCICFG_EXT_PASID	0x001b
 
-/* pcicfg_read() - read @width (1, 2, 4) bytes at @off; 0 or -errno. */
-static inline int pcicfg_read(const char *bdf, unsigned int off,
-			      unsigned int width, uint32_t *val)
+/* pcicfg_open() - open @bdf's config file with @flags; a fd or -errno. */
+static inline int pcicfg_open(const char *bdf, int flags)
 {
 	char path[256];
-	uint8_t b[4] = { 0 };
-	ssize_t n;
-	int fd, err;
+	int fd;
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = pread(fd, b, width, off);
-	err = errno;
-	close(fd);
+	fd = open(path, flags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * pcicfg_pread() - read @width (1, 2, 4) bytes at @off of an open config
+ * space (little-endian); 0 or -errno.
+ */
+static inline int pcicfg_pread(int fd, off_t off, unsigned int width,
+			       uint32_t *val)
+{
+	uint8_t b[4] = { 0 };
+	ssize_t n = pread(fd, b, width, off);
+
 	if (n < 0)
-		return -err;
+		return -errno;
 	if (n != (ssize_t)width)
 		return -EIO;
 	*val = (uint32_t)b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24;
 	return 0;
+}
+
+/* pcicfg_pwrite() - write @width (1, 2, 4) bytes at @off; 0 or -errno. */
+static inline int pcicfg_pwrite(int fd, off_t off, unsigned int width,
+				uint32_t val)
+{
+	uint8_t b[4] = { (uint8_t)val, (uint8_t)(val >> 8),
+			 (uint8_t)(val >> 16), (uint8_t)(val >> 24) };
+	ssize_t n = pwrite(fd, b, width, off);
+
+	if (n < 0)
+		return -errno;
+	return n == (ssize_t)width ? 0 : -EIO;
+}
+
+/*
+ * pcicfg_update16() - set @set and clear @clear in the 16-bit register at
+ * @off (read, modify, write); 0 or -errno.
+ */
+static inline int pcicfg_update16(int fd, off_t off, uint16_t set,
+				  uint16_t clear)
+{
+	uint32_t v = 0;
+	int ret = pcicfg_pread(fd, off, 2, &v);
+
+	if (ret)
+		return ret;
+	return pcicfg_pwrite(fd, off, 2, (uint16_t)((v | set) & ~clear));
+}
+
+/* pcicfg_read() - read @width (1, 2, 4) bytes at @off; 0 or -errno. */
+static inline int pcicfg_read(const char *bdf, unsigned int off,
+			      unsigned int width, uint32_t *val)
+{
+	int ret, fd = pcicfg_open(bdf, O_RDONLY);
+
+	if (fd < 0)
+		return fd;
+	ret = pcicfg_pread(fd, off, width, val);
+	close(fd);
+	return ret;
 }
 
 /* pcicfg_read16() - a 16-bit register, 0xffff when it cannot be read. */

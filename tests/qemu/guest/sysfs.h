@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * sysfs helpers for the guest test programs: read and write attributes
- * with the errno the kernel returned, bind a device to uio_pci_sva.
- * Header-only: each guest program is one .c file.
+ * sysfs helpers for the guest test programs and the benchmark: read and
+ * write attributes with the errno the kernel returned, move a PCI device
+ * between drivers (driver_override), find its uio node and IOMMU group,
+ * bind a device to uio_pci_sva. Header-only: each guest program is one .c
+ * file.
  */
 #ifndef UIO_SVA_SYSFS_H
 #define UIO_SVA_SYSFS_H
@@ -12,13 +14,16 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "klog.h"
 
-#define SVA_DRV "/sys/bus/pci/drivers/uio_pci_sva"
+#define PCI_DEVICES_DIR "/sys/bus/pci/devices"
+#define PCI_DRIVERS_DIR "/sys/bus/pci/drivers"
+#define SVA_DRV PCI_DRIVERS_DIR "/uio_pci_sva"
 
 /* sysfs_read() - read @path into @buf without the newline; -errno. */
 static inline int sysfs_read(const char *path, char *buf, size_t size)
@@ -83,6 +88,104 @@ static inline int wait_path(const char *path, int want, int ms)
 	return path_exists(path) == want ? 0 : -ETIMEDOUT;
 }
 
+/* readlink_base() - the last component of symlink @path; -errno. */
+static inline int readlink_base(const char *path, char *buf, size_t size)
+{
+	char link[512];
+	const char *base;
+	ssize_t n = readlink(path, link, sizeof(link) - 1);
+
+	if (n < 0)
+		return -errno;
+	link[n] = 0;
+	base = strrchr(link, '/');
+	base = base ? base + 1 : link;
+	if (strlen(base) >= size)
+		return -ENAMETOOLONG;
+	memcpy(buf, base, strlen(base) + 1);
+	return 0;
+}
+
+/* pci_driver_of() - the driver @bdf is bound to, "" when none; -errno. */
+static inline int pci_driver_of(const char *bdf, char *drv, size_t size)
+{
+	char path[256];
+	int ret;
+
+	snprintf(path, sizeof(path), PCI_DEVICES_DIR "/%s/driver", bdf);
+	ret = readlink_base(path, drv, size);
+	if (ret == -ENOENT) {
+		drv[0] = 0;
+		return 0;
+	}
+	return ret;
+}
+
+/* pci_iommu_group() - the IOMMU group number of @bdf; -errno. */
+static inline int pci_iommu_group(const char *bdf, int *group)
+{
+	char path[256], name[32];
+	int ret;
+
+	snprintf(path, sizeof(path), PCI_DEVICES_DIR "/%s/iommu_group", bdf);
+	ret = readlink_base(path, name, sizeof(name));
+	if (!ret)
+		*group = atoi(name);
+	return ret;
+}
+
+/* pci_set_override() - write @driver to @bdf's driver_override; -errno. */
+static inline int pci_set_override(const char *bdf, const char *driver)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), PCI_DEVICES_DIR "/%s/driver_override", bdf);
+	return sysfs_write(path, driver);
+}
+
+/* pci_unbind() - unbind @bdf from @driver; -errno. */
+static inline int pci_unbind(const char *bdf, const char *driver)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), PCI_DRIVERS_DIR "/%s/unbind", driver);
+	return sysfs_write(path, bdf);
+}
+
+/* pci_probe() - ask the bus to bind @bdf (drivers_probe); -errno. */
+static inline int pci_probe(const char *bdf)
+{
+	return sysfs_write("/sys/bus/pci/drivers_probe", bdf);
+}
+
+/*
+ * pci_uio_node() - "/dev/uioN" of @bdf's uio device (a UIO driver's probe
+ * registers it); -ENOENT when there is none (yet). The node may not
+ * exist yet: devtmpfs makes it a little later.
+ */
+static inline int pci_uio_node(const char *bdf, char *path, size_t size)
+{
+	char dir_path[256];
+	struct dirent *d;
+	int ret = -ENOENT;
+	DIR *dir;
+
+	snprintf(dir_path, sizeof(dir_path), PCI_DEVICES_DIR "/%s/uio", bdf);
+	dir = opendir(dir_path);
+	if (!dir)
+		return -ENOENT;
+	while ((d = readdir(dir))) {
+		if (strncmp(d->d_name, "uio", 3) || d->d_name[3] < '0' ||
+		    d->d_name[3] > '9')
+			continue;
+		ret = (size_t)snprintf(path, size, "/dev/%s", d->d_name) < size ?
+		      0 : -ENAMETOOLONG;
+		break;
+	}
+	closedir(dir);
+	return ret;
+}
+
 /*
  * sva_has_uio() - true once the driver's probe has registered @bdf's uio
  * device and devtmpfs has its /dev/uioN.
@@ -90,23 +193,8 @@ static inline int wait_path(const char *path, int want, int ms)
 static inline bool sva_has_uio(const char *bdf)
 {
 	char path[sizeof("/dev/") + sizeof(((struct dirent *)0)->d_name)];
-	struct dirent *d;
-	bool ret = false;
-	DIR *dir;
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/uio", bdf);
-	dir = opendir(path);
-	if (!dir)
-		return false;
-	while ((d = readdir(dir))) {
-		if (strncmp(d->d_name, "uio", 3))
-			continue;
-		snprintf(path, sizeof(path), "/dev/%s", d->d_name);
-		ret = path_exists(path);
-		break;
-	}
-	closedir(dir);
-	return ret;
+	return !pci_uio_node(bdf, path, sizeof(path)) && path_exists(path);
 }
 
 /*
@@ -140,15 +228,13 @@ static inline int sva_wait_bound(const char *bdf, int ms)
 static inline int sva_bind_dev(const char *bdf)
 {
 	char path[256];
-	int ret;
+	int ret = pci_set_override(bdf, "uio_pci_sva");
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", bdf);
-	ret = sysfs_write(path, "uio_pci_sva");
 	if (ret)
 		return ret;
 	snprintf(path, sizeof(path), SVA_DRV "/%s", bdf);
 	if (!path_exists(path)) {
-		ret = sysfs_write("/sys/bus/pci/drivers_probe", bdf);
+		ret = pci_probe(bdf);
 		if (ret)
 			return ret;
 	}
@@ -163,7 +249,7 @@ static inline int sva_unbind_dev(const char *bdf)
 	snprintf(path, sizeof(path), SVA_DRV "/%s", bdf);
 	if (!path_exists(path))
 		return 0;
-	return sysfs_write(SVA_DRV "/unbind", bdf);
+	return pci_unbind(bdf, "uio_pci_sva");
 }
 
 #endif /* UIO_SVA_SYSFS_H */

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The uio-sva-testdev register map (Documentation/uio-sva-testdev.rst) and
- * helpers that run one DMA operation through libuiosva. Header-only: each
+ * helpers that run one DMA operation: on BAR0 however it was mapped
+ * (td_mmio_*: libuiosva, sysfs resource0, VFIO; the benchmark uses these
+ * for every driver) and through a libuiosva handle. Header-only: each
  * guest program is one .c file.
  */
 #ifndef UIO_SVA_TESTDEV_H
@@ -97,6 +99,87 @@ struct td_stats {
 	uint64_t atc_hits;
 };
 
+/*
+ * td_mmio_r32() and friends - one register access on a plain mapping of
+ * BAR0. Fenced like readl()/writel(): memory reads after a read are
+ * ordered after it, memory writes before a write are visible to the
+ * device before it.
+ */
+static inline uint32_t td_mmio_r32(volatile uint8_t *bar0, uint64_t off)
+{
+	uint32_t v = *(volatile uint32_t *)(bar0 + off);
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return v;
+}
+
+static inline uint64_t td_mmio_r64(volatile uint8_t *bar0, uint64_t off)
+{
+	uint64_t v = *(volatile uint64_t *)(bar0 + off);
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return v;
+}
+
+static inline void td_mmio_w32(volatile uint8_t *bar0, uint64_t off, uint32_t v)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	*(volatile uint32_t *)(bar0 + off) = v;
+}
+
+static inline void td_mmio_w64(volatile uint8_t *bar0, uint64_t off, uint64_t v)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	*(volatile uint64_t *)(bar0 + off) = v;
+}
+
+/*
+ * td_mmio_program() - program the registers of @job, not the doorbell
+ * (FILL reads no source: SRC is left alone then).
+ */
+static inline void td_mmio_program(volatile uint8_t *bar0,
+				   const struct td_job *job)
+{
+	td_mmio_w32(bar0, TD_PASID, job->pasid);
+	if (job->op != TD_OP_FILL)
+		td_mmio_w64(bar0, TD_SRC, job->src);
+	td_mmio_w64(bar0, TD_DST, job->dst);
+	td_mmio_w64(bar0, TD_LEN, job->len);
+	td_mmio_w64(bar0, TD_PATTERN, job->pattern);
+	td_mmio_w32(bar0, TD_OP, job->op);
+	td_mmio_w32(bar0, TD_IRQ_EN, job->irq ? 1 : 0);
+}
+
+static inline void td_mmio_doorbell(volatile uint8_t *bar0)
+{
+	td_mmio_w32(bar0, TD_DOORBELL, 1);
+}
+
+static inline void td_mmio_stats(volatile uint8_t *bar0, struct td_stats *s)
+{
+	s->ats = td_mmio_r64(bar0, TD_ATS_REQUESTS);
+	s->pri = td_mmio_r64(bar0, TD_PRI_REQUESTS);
+	s->invalidations = td_mmio_r64(bar0, TD_INVALIDATIONS);
+	s->atc_hits = td_mmio_r64(bar0, TD_ATC_HITS);
+}
+
+/* td_status_ok() - STATUS and ERROR of an operation that succeeded. */
+static inline bool td_status_ok(uint32_t status, uint32_t error)
+{
+	return (status & TD_STATUS_DONE) && !(status & TD_STATUS_ERROR) &&
+	       error == TD_ERR_NONE;
+}
+
+/* td_bar0() - BAR0 of @dev, mapped by libuiosva; 0 or -errno. */
+static inline int td_bar0(struct uiosva_dev *dev, volatile uint8_t **bar0)
+{
+	void *addr;
+	int ret = uiosva_bar_map(dev, TD_BAR, &addr, NULL);
+
+	*bar0 = ret ? NULL : addr;
+	return ret;
+}
+
 static inline double td_now(void)
 {
 	struct timespec ts;
@@ -125,27 +208,28 @@ static inline uint64_t td_read64(struct uiosva_dev *dev, uint64_t off)
 
 static inline int td_stats(struct uiosva_dev *dev, struct td_stats *s)
 {
-	s->ats = td_read64(dev, TD_ATS_REQUESTS);
-	s->pri = td_read64(dev, TD_PRI_REQUESTS);
-	s->invalidations = td_read64(dev, TD_INVALIDATIONS);
-	s->atc_hits = td_read64(dev, TD_ATC_HITS);
+	volatile uint8_t *regs;
+	int ret = td_bar0(dev, &regs);
+
+	if (ret) {
+		memset(s, 0xff, sizeof(*s));	/* as failed reads: all ones */
+		return ret;
+	}
+	td_mmio_stats(regs, s);
 	return 0;
 }
 
 /* td_start() - program the registers of @job and ring the doorbell. */
 static inline int td_start(struct uiosva_dev *dev, const struct td_job *job)
 {
-	int ret = 0;
+	volatile uint8_t *regs;
+	int ret = td_bar0(dev, &regs);
 
-	ret |= uiosva_write32(dev, TD_BAR, TD_PASID, job->pasid);
-	ret |= uiosva_write64(dev, TD_BAR, TD_SRC, job->src);
-	ret |= uiosva_write64(dev, TD_BAR, TD_DST, job->dst);
-	ret |= uiosva_write64(dev, TD_BAR, TD_LEN, job->len);
-	ret |= uiosva_write64(dev, TD_BAR, TD_PATTERN, job->pattern);
-	ret |= uiosva_write32(dev, TD_BAR, TD_OP, job->op);
-	ret |= uiosva_write32(dev, TD_BAR, TD_IRQ_EN, job->irq ? 1 : 0);
-	ret |= uiosva_write32(dev, TD_BAR, TD_DOORBELL, 1);
-	return ret ? -EIO : 0;
+	if (ret)
+		return ret;
+	td_mmio_program(regs, job);
+	td_mmio_doorbell(regs);
+	return 0;
 }
 
 /* td_wait() - poll STATUS until the device is not busy, or time out. */
@@ -189,8 +273,7 @@ static inline int td_run(struct uiosva_dev *dev, struct td_job *job)
 
 static inline bool td_ok(const struct td_job *job)
 {
-	return !job->timed_out && (job->status & TD_STATUS_DONE) &&
-	       !(job->status & TD_STATUS_ERROR) && job->error == TD_ERR_NONE;
+	return !job->timed_out && td_status_ok(job->status, job->error);
 }
 
 /*
