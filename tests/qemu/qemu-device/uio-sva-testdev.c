@@ -14,7 +14,13 @@
  * rest of QEMU (registers, ATC, PRI state) is protected by the BQL; the
  * worker holds the BQL while it handles one page and drops it between
  * pages and while it waits for page responses, so vCPUs (and the guest's
- * I/O page-fault handler) keep running.
+ * I/O page-fault handler) keep running.  Abort, bus-master disable, reset
+ * and unplug finish the operation at once under the BQL and bump a
+ * generation number (with bm-pause=on a bus-master disable pauses the
+ * operation instead, until bus mastering is on again); the worker sees
+ * the change before its next page and drops the job without issuing any
+ * more DMA.  While the VM is paused the worker issues no DMA, and the
+ * page-response timeout counts guest time.
  *
  * Page requests are pipelined.  When the translation of a page fails, the
  * device looks ahead in the job's range (the same direction: source pages
@@ -28,17 +34,14 @@
  * again; the pages ahead are translated when the job reaches them (a page
  * whose response was not Success is asked for again then, first in a
  * batch of its own, so ERROR and FAULT_ADDR name the first page that
- * failed, as with one request at a time).  N is the smallest of: the PRI_DEPTH register, the
- * Outstanding Page Request Allocation the OS wrote to the PRI capability
- * (read from config space before every batch) and the capacity the
- * capability advertises (the "pri-outstanding" property, default 16).  So
- * the device never has more requests outstanding than the OS allocated.
- * PRI_DEPTH = 1 is the former behaviour: one request at a time.  Abort, bus-master disable, reset
- * and unplug finish the operation at once under the BQL and bump a
- * generation number (with bm-pause=on a bus-master disable pauses the
- * operation instead, until bus mastering is on again); the worker sees the change before its next page and
- * drops the job without issuing any more DMA.  While the VM is paused the
- * worker issues no DMA, and the page-response timeout counts guest time.
+ * failed, as with one request at a time).  N is the smallest of: the
+ * PRI_DEPTH register (BAR0 0x090, RW32; reset value: the property below;
+ * writes are clamped to 1 .. the property), the Outstanding Page Request
+ * Allocation the OS wrote to the PRI capability (read from config space
+ * before every batch) and the capacity the capability advertises (the
+ * "pri-outstanding" property, 1 to 64, default 16).  So the device never
+ * has more requests outstanding than the OS allocated.  PRI_DEPTH = 1 is
+ * the former behaviour: one request at a time.
  *
  * Copyright (c) 2026 The uio-pci-sva authors
  *
