@@ -330,10 +330,11 @@ static enum kev trace_event(const char *line, uint32_t pasid, unsigned int *idx,
 {
 	unsigned long long qw0, qw1;
 	unsigned int pas;
-	const char *ev, *p;
+	const char *ev;
 
 	if ((ev = strstr(line, ": prq_report: "))) {
-		p = strstr(ev, " pasid=");
+		const char *p = strstr(ev, " pasid=");
+
 		if (!p || sscanf(p, " pasid=%x index=%x", &pas, idx) != 2 ||
 		    pas != pasid)
 			return KEV_NONE;
