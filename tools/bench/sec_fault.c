@@ -43,7 +43,8 @@
  *   request), kernel-per-fault (us: kernel busy time / faults),
  *   rest-per-fault (us), traced-per-fault (us), kernel-share (%),
  *   irq-to-report (us: PRQ interrupt entry to the next prq_report, mean),
- *   traced-requests (count: requests matched to their response).
+ *   traced-requests (count: requests matched to their response),
+ *   traced-early-responses (count: responses traced before the report).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -269,6 +270,7 @@ static void trace_fini(void)
 	trace_write("events/intel_iommu/qi_submit/enable", "0");
 	trace_write("events/irq/irq_handler_entry/enable", "0");
 	trace_write("events/irq/irq_handler_entry/filter", "0");
+	trace_write("trace_clock", "local");
 	trace_write("trace", "");
 }
 
@@ -283,6 +285,9 @@ static int trace_init(void)
 	ret = trace_write("tracing_on", "0");
 	ret = ret ? ret : trace_write("current_tracer", "nop");
 	ret = ret ? ret : trace_write("buffer_size_kb", "4096");
+	/* one clock for every CPU: a request and its response may be on two */
+	if (trace_write("trace_clock", "mono") && trace_write("trace_clock", "global"))
+		out_info("fault-trace", "trace_clock: neither mono nor global, per-CPU local");
 	if (ret) {
 		ktest_diag("error: %s: cannot set up the trace buffer: %s",
 			   TRACEFS, strerror(-ret));
@@ -307,6 +312,7 @@ static int trace_init(void)
 /* The kernel's part of the faults of one traced DMA (seconds). */
 struct kshare {
 	uint64_t reports, matched, irqs;
+	uint64_t early;		/* responses traced before their report */
 	double lat;		/* sum over requests: prq_report to response */
 	double busy;		/* some fault between report and response */
 	double irq_lead;	/* sum: interrupt entry to the next prq_report */
@@ -356,56 +362,97 @@ static enum kev trace_event(const char *line, uint32_t pasid, unsigned int *idx,
 	return KEV_NONE;
 }
 
-/* Read the trace buffer (in time order across CPUs). */
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Time covered by at least one of the @n intervals [@from[i], @to[i]]
+ * (@to[i] >= @from[i]); sorts @from and @to independently: the union's
+ * length is a sweep over the start and end points.
+ */
+static double union_length(double *from, double *to, int n)
+{
+	double total = 0, start = 0;
+	int i = 0, j = 0, open_n = 0;
+
+	qsort(from, (size_t)n, sizeof(*from), cmp_double);
+	qsort(to, (size_t)n, sizeof(*to), cmp_double);
+	while (j < n) {
+		if (i < n && from[i] <= to[j]) {
+			if (open_n++ == 0)
+				start = from[i];
+			i++;
+		} else {
+			if (--open_n == 0)
+				total += to[j] - start;
+			j++;
+		}
+	}
+	return total;
+}
+
+/*
+ * Read the trace buffer. A request and its response pair by group index
+ * (each used once per DMA: the device counts them up modulo 512), in
+ * whatever order the lines come: the IOPF worker may answer on the other
+ * CPU before the PRQ thread reaches its tracepoint, and then the fault
+ * counts as 0 in the kernel (its true start is not traced).
+ */
 static int trace_parse(uint32_t pasid, struct kshare *k)
 {
-	static double rep_t[PRGI_N];
-	static bool rep_open[PRGI_N];
-	double t = 0, busy_from = 0, irq_t = 0;
+	static double rep_t[PRGI_N], resp_t[PRGI_N], from[PRGI_N], to[PRGI_N];
+	static bool has_rep[PRGI_N], has_resp[PRGI_N];
+	double t = 0, irq_t = 0;
 	bool irq_pending = false;
 	char *line = NULL;
 	size_t cap = 0;
 	unsigned int idx = 0;
-	int open_n = 0;
+	int i, n = 0;
 	FILE *f;
 
 	memset(k, 0, sizeof(*k));
-	memset(rep_open, 0, sizeof(rep_open));
+	memset(has_rep, 0, sizeof(has_rep));
+	memset(has_resp, 0, sizeof(has_resp));
 	f = fopen(TRACEFS "/trace", "re");
 	if (!f)
 		return sys_fail("fopen", TRACEFS "/trace");
 	while (getline(&line, &cap, f) > 0) {
 		enum kev kind = trace_event(line, pasid, &idx, &t);
-		bool was_busy = open_n > 0;
 
 		if (kind == KEV_IRQ) {
 			irq_t = t;
 			irq_pending = true;
 		} else if (kind == KEV_REPORT) {
-			if (irq_pending) {
+			if (irq_pending && t >= irq_t) {
 				k->irqs++;
 				k->irq_lead += t - irq_t;
-				irq_pending = false;
 			}
+			irq_pending = false;
 			k->reports++;
-			if (!rep_open[idx]) {
-				rep_open[idx] = true;
-				rep_t[idx] = t;
-				open_n++;
-			}
-		} else if (kind == KEV_RESP && rep_open[idx]) {
-			rep_open[idx] = false;
-			open_n--;
-			k->matched++;
-			k->lat += t - rep_t[idx];
+			has_rep[idx] = true;
+			rep_t[idx] = t;
+		} else if (kind == KEV_RESP) {
+			has_resp[idx] = true;
+			resp_t[idx] = t;
 		}
-		if (!was_busy && open_n > 0)
-			busy_from = t;
-		else if (was_busy && open_n == 0)
-			k->busy += t - busy_from;
 	}
 	free(line);
 	fclose(f);
+	for (i = 0; i < PRGI_N; i++) {
+		if (!has_rep[i] || !has_resp[i])
+			continue;
+		from[n] = rep_t[i];
+		to[n] = resp_t[i] > rep_t[i] ? resp_t[i] : rep_t[i];
+		k->early += resp_t[i] < rep_t[i];
+		k->lat += to[n] - from[n];
+		n++;
+	}
+	k->matched = (uint64_t)n;
+	k->busy = union_length(from, to, n);
 	return 0;
 }
 
@@ -424,15 +471,19 @@ static int traced_fill(struct sva *s, uint64_t len, struct sva_sample *r,
 }
 
 /* The figures of one traced DMA, in kshare_names order. */
-enum { KS_LAT, KS_KERN, KS_REST, KS_PER, KS_SHARE, KS_IRQ, KS_MATCHED, KS_N };
+enum {
+	KS_LAT, KS_KERN, KS_REST, KS_PER, KS_SHARE, KS_IRQ, KS_MATCHED,
+	KS_EARLY, KS_N
+};
 
 static const char *const kshare_names[KS_N] = {
 	"kernel-latency", "kernel-per-fault", "rest-per-fault",
 	"traced-per-fault", "kernel-share", "irq-to-report", "traced-requests",
+	"traced-early-responses",
 };
 
 static const char *const kshare_units[KS_N] = {
-	"us", "us", "us", "us", "%", "us", "count",
+	"us", "us", "us", "us", "%", "us", "count", "count",
 };
 
 /* @pre_us: the run's prefaulted median at this depth; @v in thousandths. */
@@ -451,6 +502,7 @@ static void kshare_figures(const struct sva_sample *r, double pre_us,
 	v[KS_SHARE] = extra > 0 ? 1e3 * 100 * k->busy * 1e6 / extra : 0;
 	v[KS_IRQ] = k->irqs ? k->irq_lead * 1e9 / k->irqs : 0;
 	v[KS_MATCHED] = k->matched * 1000;
+	v[KS_EARLY] = k->early * 1000;
 }
 
 /* The traced DMAs of one run at one depth; *@traced false: not all traced. */
