@@ -41,6 +41,8 @@
  * and for 4k-depthN only (the traced DMA):
  *   kernel-latency (us: prq_report to page group response, mean per
  *   request), kernel-per-fault (us: kernel busy time / faults),
+ *   handler-per-fault (us: run time of the IOPF queue's work items, which
+ *   call handle_mm_fault and send the response, / faults),
  *   rest-per-fault (us), traced-per-fault (us), kernel-share (%),
  *   irq-to-report (us: PRQ interrupt entry to the next prq_report, mean),
  *   traced-requests (count: requests matched to their response),
@@ -270,6 +272,8 @@ static void trace_fini(void)
 	trace_write("events/intel_iommu/qi_submit/enable", "0");
 	trace_write("events/irq/irq_handler_entry/enable", "0");
 	trace_write("events/irq/irq_handler_entry/filter", "0");
+	trace_write("events/workqueue/workqueue_execute_start/enable", "0");
+	trace_write("events/workqueue/workqueue_execute_end/enable", "0");
 	trace_write("trace_clock", "local");
 	trace_write("trace", "");
 }
@@ -301,6 +305,10 @@ static int trace_init(void)
 		trace_fini();
 		return ret;
 	}
+	/* optional: the IOPF queue's work items */
+	if (trace_write("events/workqueue/workqueue_execute_start/enable", "1") ||
+	    trace_write("events/workqueue/workqueue_execute_end/enable", "1"))
+		out_info("fault-trace", "workqueue events: IOPF work items not traced");
 	/* optional: the page-request interrupt ("dmarN-prq") */
 	if (trace_write("events/irq/irq_handler_entry/filter", "name ~ \"*prq*\"") ||
 	    trace_write("events/irq/irq_handler_entry/enable", "1"))
@@ -313,6 +321,8 @@ static int trace_init(void)
 struct kshare {
 	uint64_t reports, matched, irqs;
 	uint64_t early;		/* responses traced before their report */
+	uint64_t handlers;	/* IOPF work items traced */
+	double handler;		/* sum: their run time */
 	double lat;		/* sum over requests: prq_report to response */
 	double busy;		/* some fault between report and response */
 	double irq_lead;	/* sum: interrupt entry to the next prq_report */
@@ -328,11 +338,36 @@ static double trace_time(const char *line, const char *ev)
 	return strtod(p, NULL);
 }
 
-enum kev { KEV_NONE, KEV_IRQ, KEV_REPORT, KEV_RESP };
+enum kev { KEV_NONE, KEV_IRQ, KEV_REPORT, KEV_RESP, KEV_WQ_START, KEV_WQ_END };
 
-/* One trace line: its kind, and the request's group index for PASID @pasid. */
+#define WQ_START ": workqueue_execute_start: work struct "
+#define WQ_END ": workqueue_execute_end: work struct "
+
+/* A work item of the IOPF queue (iommu_sva_handle_iopf in 7.x) starts or ends. */
+static enum kev trace_work(const char *line, unsigned long long *work, double *t)
+{
+	const char *ev = strstr(line, WQ_START);
+	enum kev kind = KEV_WQ_START;
+	char fn[64];
+
+	if (!ev) {
+		ev = strstr(line, WQ_END);
+		kind = KEV_WQ_END;
+	}
+	if (!ev || sscanf(ev + strlen(kind == KEV_WQ_START ? WQ_START : WQ_END),
+			  "%llx: function %63s", work, fn) != 2 ||
+	    !strstr(fn, "iopf"))
+		return KEV_NONE;
+	*t = trace_time(line, ev);
+	return kind;
+}
+
+/*
+ * One trace line: its kind, and the request's group index for PASID @pasid
+ * or the work item.
+ */
 static enum kev trace_event(const char *line, uint32_t pasid, unsigned int *idx,
-			    double *t)
+			    unsigned long long *work, double *t)
 {
 	unsigned long long qw0, qw1;
 	unsigned int pas;
@@ -359,7 +394,40 @@ static enum kev trace_event(const char *line, uint32_t pasid, unsigned int *idx,
 		*t = trace_time(line, ev);
 		return KEV_IRQ;
 	}
-	return KEV_NONE;
+	return trace_work(line, work, t);
+}
+
+#define WORK_OPEN 64
+
+/* Work items running: the start of each, by address. */
+struct work_open {
+	unsigned long long work[WORK_OPEN];
+	double t[WORK_OPEN];
+	int n;
+};
+
+static void work_event(struct work_open *w, enum kev kind,
+		       unsigned long long work, double t, struct kshare *k)
+{
+	int i;
+
+	for (i = 0; i < w->n && w->work[i] != work; i++)
+		;
+	if (kind == KEV_WQ_START) {
+		if (i == w->n && w->n < WORK_OPEN)
+			w->n++;
+		if (i < WORK_OPEN) {
+			w->work[i] = work;
+			w->t[i] = t;
+		}
+	} else if (i < w->n) {
+		if (t > w->t[i])
+			k->handler += t - w->t[i];
+		k->handlers++;
+		w->n--;
+		w->work[i] = w->work[w->n];
+		w->t[i] = w->t[w->n];
+	}
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -406,6 +474,8 @@ static int trace_parse(uint32_t pasid, struct kshare *k)
 {
 	static double rep_t[PRGI_N], resp_t[PRGI_N], from[PRGI_N], to[PRGI_N];
 	static bool has_rep[PRGI_N], has_resp[PRGI_N];
+	struct work_open wo = { .n = 0 };
+	unsigned long long work = 0;
 	double t = 0, irq_t = 0;
 	bool irq_pending = false;
 	char *line = NULL;
@@ -421,9 +491,11 @@ static int trace_parse(uint32_t pasid, struct kshare *k)
 	if (!f)
 		return sys_fail("fopen", TRACEFS "/trace");
 	while (getline(&line, &cap, f) > 0) {
-		enum kev kind = trace_event(line, pasid, &idx, &t);
+		enum kev kind = trace_event(line, pasid, &idx, &work, &t);
 
-		if (kind == KEV_IRQ) {
+		if (kind == KEV_WQ_START || kind == KEV_WQ_END) {
+			work_event(&wo, kind, work, t, k);
+		} else if (kind == KEV_IRQ) {
 			irq_t = t;
 			irq_pending = true;
 		} else if (kind == KEV_REPORT) {
@@ -472,18 +544,18 @@ static int traced_fill(struct sva *s, uint64_t len, struct sva_sample *r,
 
 /* The figures of one traced DMA, in kshare_names order. */
 enum {
-	KS_LAT, KS_KERN, KS_REST, KS_PER, KS_SHARE, KS_IRQ, KS_MATCHED,
-	KS_EARLY, KS_N
+	KS_LAT, KS_KERN, KS_HANDLER, KS_REST, KS_PER, KS_SHARE, KS_IRQ,
+	KS_MATCHED, KS_EARLY, KS_N
 };
 
 static const char *const kshare_names[KS_N] = {
-	"kernel-latency", "kernel-per-fault", "rest-per-fault",
+	"kernel-latency", "kernel-per-fault", "handler-per-fault", "rest-per-fault",
 	"traced-per-fault", "kernel-share", "irq-to-report", "traced-requests",
 	"traced-early-responses",
 };
 
 static const char *const kshare_units[KS_N] = {
-	"us", "us", "us", "us", "%", "us", "count", "count",
+	"us", "us", "us", "us", "us", "%", "us", "count", "count",
 };
 
 /* @pre_us: the run's prefaulted median at this depth; @v in thousandths. */
@@ -497,6 +569,7 @@ static void kshare_figures(const struct sva_sample *r, double pre_us,
 
 	v[KS_LAT] = k->matched ? k->lat * 1e9 / k->matched : 0;
 	v[KS_KERN] = kern * 1e3;
+	v[KS_HANDLER] = k->handler * 1e9 / faults;
 	v[KS_REST] = per > kern ? (per - kern) * 1e3 : 0;
 	v[KS_PER] = per * 1e3;
 	v[KS_SHARE] = extra > 0 ? 1e3 * 100 * k->busy * 1e6 / extra : 0;
@@ -511,7 +584,7 @@ static int kshare_depth(struct sva *s, uint64_t len, int reps, int run,
 {
 	uint64_t v[KS_N][FAULT_MAX_REPS], one[KS_N];
 	char variant[32], size[16];
-	bool irqs = true;
+	bool irqs = true, handlers = true;
 	int i, j, ret = depth_set(s, depth);
 
 	for (i = 0; i < reps && !ret; i++) {
@@ -525,6 +598,7 @@ static int kshare_depth(struct sva *s, uint64_t len, int reps, int run,
 		for (j = 0; j < KS_N; j++)
 			v[j][i] = one[j];
 		irqs = irqs && k.irqs;
+		handlers = handlers && k.handlers;
 		if (!k.matched || k.matched + k.matched / 10 < r.pri) {
 			ktest_diag("error: depth %u: %llu of %llu page requests traced to their response",
 				   depth, (unsigned long long)k.matched,
@@ -537,7 +611,7 @@ static int kshare_depth(struct sva *s, uint64_t len, int reps, int run,
 	snprintf(variant, sizeof(variant), "4k-depth%u", depth);
 	size_name(len, size, sizeof(size));
 	for (j = 0; j < KS_N; j++)
-		if (j != KS_IRQ || irqs)
+		if ((j != KS_IRQ || irqs) && (j != KS_HANDLER || handlers))
 			out_row("fault", kshare_names[j], variant, size, run,
 				median_u64(v[j], reps) / 1e3, kshare_units[j],
 				NULL);
