@@ -16,8 +16,8 @@
  * in flight (Documentation/uio-sva-testdev.rst; its default, 16, is the
  * PRI allocation Linux enables). The same first-touch / prefaulted pairs
  * run at PRI_DEPTH 1, 4 and 16 on one buffer size (256 KiB with --smoke,
- * else 1 MiB; 4 KiB pages), the depths in rotating order; the figures
- * above run at the device's default depth.
+ * else 1 MiB; 4 KiB pages) and on 4 MiB of THP, the depths in rotating
+ * order; the figures above run at the device's default depth.
  *
  * Kernel share of a fault: after the timed pairs of a run, first-touch DMAs
  * at each depth run again with the guest's tracepoints on
@@ -34,11 +34,11 @@
  * reported on its own (irq-to-report) and counts in the rest. The traced
  * DMA repeats like the timed pairs; a run reports medians.
  *
- * Rows: fault,<metric>,<4k|thp|4k-depthN>,<size>,run,value,unit
+ * Rows: fault,<metric>,<4k|thp|4k-depthN|thp-depthN>,<size>,run,value,unit
  *   first-touch, prefaulted (us); first-touch-pri, prefaulted-pri,
  *   first-touch-ats (count); per-fault, per-4k-page (us);
  *   ratio-first/prefaulted (x).
- * and for 4k-depthN only (the traced DMA):
+ * and for the depth variants only (the traced DMAs):
  *   kernel-latency (us: prq_report to page group response, mean per
  *   request), kernel-per-fault (us: kernel busy time / faults),
  *   handler-per-fault (us: run time of the IOPF queue's work items, which
@@ -215,6 +215,9 @@ static uint64_t depth_len(const struct bench *b)
 {
 	return b->opt.smoke ? 256 * KiB : 1 * MiB;
 }
+
+/* THP: two 2 MiB pages; a batch asks for up to 16 of their 4 KiB pages */
+#define DEPTH_THP_LEN (4 * MiB)
 
 static int depth_set(struct sva *s, uint32_t depth)
 {
@@ -529,15 +532,15 @@ static int trace_parse(uint32_t pasid, struct kshare *k)
 }
 
 /* One first-touch DMA with the tracepoints on. */
-static int traced_fill(struct sva *s, uint64_t len, struct sva_sample *r,
-		       struct kshare *k)
+static int traced_fill(struct sva *s, uint64_t len, enum buf_pages pages,
+		       struct sva_sample *r, struct kshare *k)
 {
 	int ret = trace_write("trace", "");
 
 	ret = ret ? ret : trace_write("tracing_on", "1");
 	if (ret)
 		return ret;
-	ret = sva_fill_sample(s, len, BUF_FRESH, PAGES_4K, r);
+	ret = sva_fill_sample(s, len, BUF_FRESH, pages, r);
 	trace_write("tracing_on", "0");
 	return ret ? ret : trace_parse(s->pasid, k);
 }
@@ -579,8 +582,9 @@ static void kshare_figures(const struct sva_sample *r, double pre_us,
 }
 
 /* The traced DMAs of one run at one depth; *@traced false: not all traced. */
-static int kshare_depth(struct sva *s, uint64_t len, int reps, int run,
-			uint32_t depth, double pre_us, bool *traced)
+static int kshare_depth(struct sva *s, uint64_t len, enum buf_pages pages,
+			int reps, int run, uint32_t depth, double pre_us,
+			bool *traced)
 {
 	uint64_t v[KS_N][FAULT_MAX_REPS], one[KS_N];
 	char variant[32], size[16];
@@ -591,7 +595,7 @@ static int kshare_depth(struct sva *s, uint64_t len, int reps, int run,
 		struct sva_sample r;
 		struct kshare k;
 
-		ret = traced_fill(s, len, &r, &k);
+		ret = traced_fill(s, len, pages, &r, &k);
 		if (ret)
 			break;
 		kshare_figures(&r, pre_us, &k, one);
@@ -608,7 +612,8 @@ static int kshare_depth(struct sva *s, uint64_t len, int reps, int run,
 	}
 	if (ret)
 		return ret;
-	snprintf(variant, sizeof(variant), "4k-depth%u", depth);
+	snprintf(variant, sizeof(variant), "%s-depth%u",
+		 pages == PAGES_THP ? "thp" : "4k", depth);
 	size_name(len, size, sizeof(size));
 	for (j = 0; j < KS_N; j++)
 		if ((j != KS_IRQ || irqs) && (j != KS_HANDLER || handlers))
@@ -624,8 +629,8 @@ struct depth_samples {
 };
 
 /* The timed pairs of one run, each repetition at every depth. */
-static int depth_pairs(struct sva *s, uint64_t len, int reps, int run,
-		       struct depth_samples *d)
+static int depth_pairs(struct sva *s, uint64_t len, enum buf_pages pages,
+		       int reps, int run, struct depth_samples *d)
 {
 	int i, j, ret = 0;
 
@@ -634,7 +639,7 @@ static int depth_pairs(struct sva *s, uint64_t len, int reps, int run,
 			int k = (run + i + j) % FAULT_NDEPTHS;
 
 			ret = depth_set(s, fault_depths[k]);
-			ret = ret ? ret : fault_rep(s, len, PAGES_4K,
+			ret = ret ? ret : fault_rep(s, len, pages,
 						    (run + i + j) % 2,
 						    &d->first[k][i], &d->pre[k][i]);
 		}
@@ -649,12 +654,12 @@ static int depth_run(struct bench *b, int run, bool trace, bool *traced)
 	uint64_t len = depth_len(b);
 	int k, reps = fault_reps(len, PAGES_4K);
 	struct depth_samples d;
-	double pre_us[FAULT_NDEPTHS];
+	double pre_us[FAULT_NDEPTHS], thp_pre_us[FAULT_NDEPTHS];
 	struct sva_sample wf, wp;
-	char size[16], variant[32];
+	char size[16], thp_size[16], variant[32];
 	struct fault_meds m;
 	struct sva s;
-	int ret = drv_bind(pr.sva, DRV_SVA);
+	int thp_reps, ret = drv_bind(pr.sva, DRV_SVA);
 
 	ret = ret ? ret : sva_open(&s, pr.sva);
 	if (ret)
@@ -665,12 +670,23 @@ static int depth_run(struct bench *b, int run, bool trace, bool *traced)
 	/* warm-up, not reported */
 	ret = depth_set(&s, FAULT_DEPTH_DEFAULT);
 	ret = ret ? ret : fault_rep(&s, 64 * KiB, PAGES_4K, false, &wf, &wp);
-	ret = ret ? ret : depth_pairs(&s, len, reps, run, &d);
+	ret = ret ? ret : depth_pairs(&s, len, PAGES_4K, reps, run, &d);
 	for (k = 0; k < FAULT_NDEPTHS && !ret; k++) {
 		fault_medians(d.first[k], d.pre[k], reps, len, &m);
 		snprintf(variant, sizeof(variant), "4k-depth%u", fault_depths[k]);
 		fault_emit(variant, size, run, &m);
 		pre_us[k] = m.pre;
+	}
+	/* THP: the look-ahead asks for 4 KiB pages of one 2 MiB page */
+	thp_reps = fault_reps(DEPTH_THP_LEN, PAGES_THP);
+	ret = ret ? ret : depth_pairs(&s, DEPTH_THP_LEN, PAGES_THP, thp_reps,
+				      run, &d);
+	for (k = 0; k < FAULT_NDEPTHS && !ret; k++) {
+		fault_medians(d.first[k], d.pre[k], thp_reps, DEPTH_THP_LEN, &m);
+		snprintf(variant, sizeof(variant), "thp-depth%u", fault_depths[k]);
+		fault_emit(variant, size_name(DEPTH_THP_LEN, thp_size,
+					      sizeof(thp_size)), run, &m);
+		thp_pre_us[k] = m.pre;
 	}
 	*traced = trace && !ret;
 	if (*traced) {
@@ -678,11 +694,14 @@ static int depth_run(struct bench *b, int run, bool trace, bool *traced)
 		struct sva_sample r;
 		struct kshare ks;
 
-		ret = traced_fill(&s, 64 * KiB, &r, &ks);
+		ret = traced_fill(&s, 64 * KiB, PAGES_4K, &r, &ks);
 	}
 	for (k = 0; k < FAULT_NDEPTHS && *traced && !ret; k++)
-		ret = kshare_depth(&s, len, reps, run, fault_depths[k],
-				   pre_us[k], traced);
+		ret = kshare_depth(&s, len, PAGES_4K, reps, run,
+				   fault_depths[k], pre_us[k], traced);
+	for (k = 0; k < FAULT_NDEPTHS && *traced && !ret; k++)
+		ret = kshare_depth(&s, DEPTH_THP_LEN, PAGES_THP, thp_reps, run,
+				   fault_depths[k], thp_pre_us[k], traced);
 	if (ret) {
 		ktest_diag("error: fault depths, run %d failed", run);
 		*traced = false;
@@ -706,7 +725,7 @@ static void fault_depths_section(struct bench *b)
 	if (trace)
 		trace_fini();
 	ktest_result(&b->t, !ret,
-		     "device page faults (4 KiB pages): first-touch at 1, 4 and 16 outstanding page requests, %d runs",
+		     "device page faults (4 KiB pages and THP): first-touch at 1, 4 and 16 outstanding page requests, %d runs",
 		     b->opt.runs);
 	ktest_result(&b->t, !ret && traced,
 		     "kernel share of a device page fault (ftrace: prq_report to page group response), %d runs",
