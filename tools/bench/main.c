@@ -41,7 +41,7 @@ static const struct section *section_table(int *n)
 {
 	static const struct section table[] = {
 		{ "setup", SEC_SETUP, 4, sec_setup },
-		{ "fault", SEC_FAULT, 2, sec_fault },
+		{ "fault", SEC_FAULT, 4, sec_fault },
 		{ "irq", SEC_IRQ, 2, sec_irq },
 		{ "open", SEC_OPEN, 3, sec_open },
 		{ "scale", SEC_SCALE, 1, sec_scale },

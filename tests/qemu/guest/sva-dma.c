@@ -157,20 +157,39 @@ static void case_fill_malloc(struct ctx *c, uint64_t len)
 	free(buf);
 }
 
+/* A fresh 1 MiB mapping, 4 KiB pages, filled at @depth page requests in flight. */
+static bool fill_fresh_at(struct ctx *c, uint32_t depth, uint64_t len)
+{
+	void *buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint32_t got = 0;
+	char what[64];
+	bool ok;
+
+	if (buf == MAP_FAILED)
+		return false;
+	snprintf(what, sizeof(what), "fill fresh mmap 1 MiB, PRI_DEPTH %u", depth);
+	ok = !uiosva_write32(c->dev, TD_BAR, TD_PRI_DEPTH, depth) &&
+	     !uiosva_read32(c->dev, TD_BAR, TD_PRI_DEPTH, &got) && got == depth;
+	if (!ok)
+		ktest_diag("%s: PRI_DEPTH reads %u", what, got);
+	madvise(buf, len, MADV_NOHUGEPAGE);
+	ok = ok && fill_and_check(c, what, buf, len, len / PAGE);
+	munmap(buf, len);
+	return ok;
+}
+
+/*
+ * Every page by a page request: one request at a time (PRI_DEPTH 1), and
+ * 16 in flight (the device's default, Linux's PRI allocation).
+ */
 static void case_fill_fresh_mmap(struct ctx *c)
 {
 	uint64_t len = 1 * MiB;
-	void *buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	bool ok = buf != MAP_FAILED;
+	bool ok = fill_fresh_at(c, 1, len) && fill_fresh_at(c, 16, len);
 
-	if (ok) {
-		madvise(buf, len, MADV_NOHUGEPAGE);
-		ok = fill_and_check(c, "fill fresh mmap 1 MiB", buf, len, len / PAGE);
-		munmap(buf, len);
-	}
 	ktest_result(&c->t, ok,
-		     "fresh anonymous mmap: each of %llu pages arrives by a page request, every byte checked",
+		     "fresh anonymous mmap: each of %llu pages arrives by a page request, one at a time and 16 in flight, every byte checked",
 		     (unsigned long long)(len / PAGE));
 }
 

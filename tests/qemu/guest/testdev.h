@@ -47,6 +47,7 @@
 #define TD_PRI_REQUESTS	0x070
 #define TD_INVALIDATIONS 0x078
 #define TD_ATC_HITS	0x080
+#define TD_PRI_DEPTH	0x090	/* page requests in flight, 1 .. capacity */
 
 #define TD_ID_VALUE	0x53564131u
 #define TD_NO_PASID	0xffffffffu

@@ -13,13 +13,35 @@
  * Data moves on a worker thread.  Everything the worker shares with the
  * rest of QEMU (registers, ATC, PRI state) is protected by the BQL; the
  * worker holds the BQL while it handles one page and drops it between
- * pages and while it waits for a page response, so vCPUs (and the guest's
+ * pages and while it waits for page responses, so vCPUs (and the guest's
  * I/O page-fault handler) keep running.  Abort, bus-master disable, reset
  * and unplug finish the operation at once under the BQL and bump a
  * generation number (with bm-pause=on a bus-master disable pauses the
- * operation instead, until bus mastering is on again); the worker sees the change before its next page and
- * drops the job without issuing any more DMA.  While the VM is paused the
- * worker issues no DMA, and the page-response timeout counts guest time.
+ * operation instead, until bus mastering is on again); the worker sees
+ * the change before its next page and drops the job without issuing any
+ * more DMA.  While the VM is paused the worker issues no DMA, and the
+ * page-response timeout counts guest time.
+ *
+ * Page requests are pipelined.  When the translation of a page fails, the
+ * device looks ahead in the job's range (the same direction: source pages
+ * for reads, destination pages for writes; at most 4 N pages ahead) with
+ * translation requests and sends one page request for each page that is
+ * missing, up to N requests in all (the failing page first; each request
+ * is a page request group of its own with Last set, so one group index
+ * each), without waiting for the responses in between.  Then it waits,
+ * BQL dropped, for the response of every request it sent (10 s of guest
+ * time for the batch, else TIMEOUT), and translates the failing page
+ * again; the pages ahead are translated when the job reaches them (a page
+ * whose response was not Success is asked for again then, first in a
+ * batch of its own, so ERROR and FAULT_ADDR name the first page that
+ * failed, as with one request at a time).  N is the smallest of: the
+ * PRI_DEPTH register (BAR0 0x090, RW32; reset value: the property below;
+ * writes are clamped to 1 .. the property), the Outstanding Page Request
+ * Allocation the OS wrote to the PRI capability (read from config space
+ * before every batch) and the capacity the capability advertises (the
+ * "pri-outstanding" property, 1 to 64, default 16).  So the device never
+ * has more requests outstanding than the OS allocated.  PRI_DEPTH = 1 is
+ * the former behaviour: one request at a time.
  *
  * Copyright (c) 2026 The uio-pci-sva authors
  *
@@ -83,6 +105,7 @@ OBJECT_DECLARE_SIMPLE_TYPE(UioSvaState, UIO_SVA_TESTDEV)
 #define REG_PRI_REQUESTS        0x070
 #define REG_INVALIDATIONS       0x078
 #define REG_ATC_HITS            0x080
+#define REG_PRI_DEPTH           0x090
 
 #define CAPS_PASID              (1u << 0)
 #define CAPS_ATS                (1u << 1)
@@ -124,7 +147,8 @@ enum {
 #define UIO_SVA_PAGE_SIZE       4096ULL
 #define UIO_SVA_PAGE_MASK       (~(UIO_SVA_PAGE_SIZE - 1))
 #define UIO_SVA_ATC_ENTRIES     64
-#define UIO_SVA_PRI_OUTSTANDING 16
+#define UIO_SVA_PRI_OUTSTANDING 16      /* default of "pri-outstanding" */
+#define UIO_SVA_PRI_MAX         64      /* most "pri-outstanding" can be */
 #define UIO_SVA_PRI_TIMEOUT_MS  10000    /* of guest (virtual) time */
 
 #define UIO_SVA_BAR0_SIZE       (4 * KiB)
@@ -146,6 +170,15 @@ typedef struct UioSvaAtcEntry {
 } UioSvaAtcEntry;
 
 /* One operation, as latched when DOORBELL was written */
+/* One page request in flight (BQL) */
+typedef struct UioSvaPageReq {
+    hwaddr page;
+    uint16_t prgi;
+    bool waiting;           /* sent, no response yet */
+    bool answered;
+    IOMMUPRIResponseCode code;
+} UioSvaPageReq;
+
 typedef struct UioSvaJob {
     uint32_t gen;
     uint32_t op;
@@ -170,6 +203,7 @@ struct UioSvaState {
     bool prop_msix;
     bool prop_msi;
     bool prop_bm_pause;     /* pause, not abort, when bus mastering goes off */
+    uint32_t prop_pri_outstanding; /* PRI capacity, PRI_DEPTH reset value */
 
     /* registers (BQL) */
     uint32_t caps;
@@ -191,6 +225,7 @@ struct UioSvaState {
     uint64_t invalidations;
     uint64_t atc_hits;
     uint32_t io_scratch;
+    uint32_t pri_depth;     /* PRI_DEPTH: most page requests in flight */
 
     /* operation state (BQL) */
     bool busy;
@@ -205,12 +240,11 @@ struct UioSvaState {
     IOMMUNotifier iotlb_notifier;
     IOMMUPRINotifier pri_notifier;
 
-    /* page request in flight (BQL) */
-    bool pri_waiting;
-    bool pri_answered;
-    uint16_t pri_prgi;
+    /* page requests in flight: the batch being waited for (BQL) */
+    UioSvaPageReq pri_req[UIO_SVA_PRI_MAX];
+    unsigned pri_count;     /* sent in the batch */
+    unsigned pri_pending;   /* of which not answered yet */
     uint16_t next_prgi;
-    IOMMUPRIResponseCode pri_code;
 
     /* worker */
     QemuThread thread;
@@ -254,7 +288,8 @@ static void uio_sva_complete(UioSvaState *s, uint32_t err, uint64_t fault,
     }
     s->busy = false;
     s->job_pending = false;
-    s->pri_waiting = false;
+    s->pri_count = 0;
+    s->pri_pending = 0;
     s->gen++;
     s->error = err;
     s->fault_addr = err ? fault : 0;
@@ -333,14 +368,22 @@ static void uio_sva_iotlb_notify(IOMMUNotifier *n, IOMMUTLBEntry *data)
 static void uio_sva_pri_notify(IOMMUPRINotifier *n, IOMMUPRIResponse *resp)
 {
     UioSvaState *s = container_of(n, UioSvaState, pri_notifier);
+    unsigned i;
 
-    if (!s->pri_waiting || resp->prgi != s->pri_prgi) {
-        return;     /* late answer for a request we gave up on */
+    for (i = 0; i < s->pri_count; i++) {
+        UioSvaPageReq *r = &s->pri_req[i];
+
+        if (r->waiting && r->prgi == resp->prgi) {
+            r->waiting = false;
+            r->answered = true;
+            r->code = resp->response_code;
+            if (--s->pri_pending == 0) {
+                qemu_cond_broadcast(&s->cond);
+            }
+            return;
+        }
     }
-    s->pri_waiting = false;
-    s->pri_answered = true;
-    s->pri_code = resp->response_code;
-    qemu_cond_broadcast(&s->cond);
+    /* late answer for a request we gave up on */
 }
 
 /*
@@ -459,32 +502,80 @@ static bool uio_sva_ats(UioSvaState *s, const UioSvaJob *job, hwaddr page,
 }
 
 /*
- * Send a page request (one page, last in group) and wait for the page
- * group response with the BQL dropped.  Returns ERR_NONE when the OS
- * answered Success, ERR_ABORTED when the job ended meanwhile.
+ * How many page requests the device may have outstanding now: PRI_DEPTH,
+ * the Outstanding Page Request Allocation the OS enabled in the PRI
+ * capability (config space, as a real function reads it) and the capacity
+ * the capability advertises, whichever is smallest.
+ */
+static unsigned uio_sva_pri_window(UioSvaState *s)
+{
+    uint32_t alloc = pcie_pri_get_req_alloc(PCI_DEVICE(s));
+
+    return MIN(MIN(s->pri_depth, alloc), s->prop_pri_outstanding);
+}
+
+/* Forget the batch: responses still to come are late ones. */
+static void uio_sva_pri_drop(UioSvaState *s)
+{
+    s->pri_count = 0;
+    s->pri_pending = 0;
+}
+
+/* Send one page request (one page, last in its group) into the batch. */
+static int uio_sva_pri_send(UioSvaState *s, const UioSvaJob *job,
+                            hwaddr page, bool write)
+{
+    UioSvaPageReq *r = &s->pri_req[s->pri_count];
+    int ret;
+
+    r->page = page;
+    r->prgi = s->next_prgi;
+    r->waiting = true;
+    r->answered = false;
+    s->pri_requests++;
+    ret = pci_pri_request_page(PCI_DEVICE(s), job->pasid, false, false, page,
+                               true, r->prgi, !write, write);
+    if (ret) {
+        r->waiting = false;
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: page request for 0x%" PRIx64
+                      " not sent (%d)\n", TYPE_UIO_SVA_TESTDEV,
+                      (uint64_t)page, ret);
+        return ret;
+    }
+    s->next_prgi = (s->next_prgi + 1) & PCI_PRI_PRGI_MASK;
+    s->pri_count++;
+    s->pri_pending++;
+    return 0;
+}
+
+/*
+ * Send a batch of page requests: for @page, then for the pages after it
+ * up to @end (exclusive) that the job will need and that are not present
+ * (or not writable for a write), up to uio_sva_pri_window() requests in
+ * all and looking at most 4 times that many pages ahead.  Then wait for
+ * every response with the BQL dropped.  Returns the outcome for @page:
+ * ERR_NONE when the OS answered Success, ERR_ABORTED when the job ended
+ * meanwhile.  The responses for the other pages do not matter here: the
+ * job translates those pages again when it gets to them.
  */
 static uint32_t uio_sva_page_request(UioSvaState *s, const UioSvaJob *job,
-                                     hwaddr page, bool write)
+                                     hwaddr page, hwaddr end, bool write)
 {
     PCIDevice *pdev = PCI_DEVICE(s);
+    IOMMUAccessFlags need = write ? IOMMU_WO : IOMMU_RO;
+    IOMMUPRIResponseCode code;
+    uint64_t ahead, i;
+    unsigned window;
     int64_t deadline;
     int ret;
 
     if (!pcie_pri_enabled(pdev) || !pcie_pri_get_req_alloc(pdev)) {
         return ERR_NOT_ENABLED;
     }
-    s->pri_prgi = s->next_prgi;
-    s->next_prgi = (s->next_prgi + 1) & PCI_PRI_PRGI_MASK;
-    s->pri_waiting = true;
-    s->pri_answered = false;
-    s->pri_requests++;
-    ret = pci_pri_request_page(pdev, job->pasid, false, false, page, true,
-                               s->pri_prgi, !write, write);
+    window = uio_sva_pri_window(s);
+    uio_sva_pri_drop(s);
+    ret = uio_sva_pri_send(s, job, page, write);
     if (ret) {
-        s->pri_waiting = false;
-        qemu_log_mask(LOG_GUEST_ERROR, "%s: page request for 0x%" PRIx64
-                      " not sent (%d)\n", TYPE_UIO_SVA_TESTDEV,
-                      (uint64_t)page, ret);
         /*
          * -EINVAL/-EPERM: the IOMMU has no first-stage table for the PASID
          * or takes no page requests from us; else the queue is full.
@@ -493,22 +584,40 @@ static uint32_t uio_sva_page_request(UioSvaState *s, const UioSvaJob *job,
                                                : ERR_PRI_FAILURE;
     }
 
+    /* pages of the range after @page (@end > @page: no wrap) */
+    ahead = MIN((end - 1 - page) / UIO_SVA_PAGE_SIZE, 4ULL * window);
+    for (i = 1; i <= ahead && s->pri_count < window; i++) {
+        hwaddr next = page + i * UIO_SVA_PAGE_SIZE;
+        UioSvaAtcEntry *e = uio_sva_atc_lookup(s, job->pasid, next);
+        IOMMUTLBEntry t;
+
+        if (e && (e->perm & need) == need) {
+            continue;
+        }
+        if (uio_sva_ats(s, job, next, write, &t) && (t.perm & need) == need) {
+            continue;
+        }
+        if (uio_sva_pri_send(s, job, next, write)) {
+            break;  /* queue full: wait for the requests already sent */
+        }
+    }
+
     /* virtual time: a paused VM answers nothing but is not late either */
     deadline = qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) + UIO_SVA_PRI_TIMEOUT_MS;
-    while (!s->pri_answered) {
+    while (s->pri_pending) {
         int64_t left = deadline - qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL);
 
         if (!uio_sva_job_live(s, job)) {
             return ERR_ABORTED;
         }
         if (!uio_sva_bus_master(s)) {
-            s->pri_waiting = false;
-            /* bm-pause: the request is dropped, ask again after resuming */
+            uio_sva_pri_drop(s);
+            /* bm-pause: the requests are dropped, ask again after resuming */
             ret = uio_sva_bus_master_off(s, job);
             return ret == ERR_NONE ? UIO_SVA_RETRY : ret;
         }
         if (left <= 0) {
-            s->pri_waiting = false;
+            uio_sva_pri_drop(s);
             return ERR_TIMEOUT;
         }
         qemu_cond_timedwait_bql(&s->cond, MIN(left, 1000));
@@ -516,7 +625,9 @@ static uint32_t uio_sva_page_request(UioSvaState *s, const UioSvaJob *job,
     if (!uio_sva_job_live(s, job)) {
         return ERR_ABORTED;
     }
-    switch (s->pri_code) {
+    code = s->pri_req[0].code;
+    uio_sva_pri_drop(s);
+    switch (code) {
     case IOMMU_PRI_RESP_SUCCESS:
         return ERR_NONE;
     case IOMMU_PRI_RESP_INVALID_REQUEST:
@@ -544,7 +655,7 @@ static uint32_t uio_sva_write_denied(UioSvaState *s, const UioSvaJob *job,
     if (!pdev->exp.pri_cap) {
         return ERR_TRANSLATION;
     }
-    err = uio_sva_page_request(s, job, page, false);
+    err = uio_sva_page_request(s, job, page, page + UIO_SVA_PAGE_SIZE, false);
     if (err == UIO_SVA_RETRY) {
         return uio_sva_write_denied(s, job, page);
     }
@@ -570,6 +681,8 @@ static uint32_t uio_sva_translate(UioSvaState *s, const UioSvaJob *job,
     PCIDevice *pdev = PCI_DEVICE(s);
     IOMMUAccessFlags need = write ? IOMMU_WO : IOMMU_RO;
     hwaddr page = addr & UIO_SVA_PAGE_MASK;
+    /* the end of the range this access belongs to, for the look-ahead */
+    hwaddr end = (write ? job->dst : job->src) + job->len;
     IOMMUTLBEntry t;
     uint32_t err;
     int attempt;
@@ -601,7 +714,7 @@ static uint32_t uio_sva_translate(UioSvaState *s, const UioSvaJob *job,
             return write ? uio_sva_write_denied(s, job, page)
                          : ERR_TRANSLATION;
         }
-        err = uio_sva_page_request(s, job, page, write);
+        err = uio_sva_page_request(s, job, page, end, write);
         if (err == UIO_SVA_RETRY) {
             attempt = -1;
             continue;
@@ -902,6 +1015,8 @@ static uint32_t uio_sva_read32(UioSvaState *s, hwaddr addr)
         return s->atc_hits;
     case REG_ATC_HITS + 4:
         return s->atc_hits >> 32;
+    case REG_PRI_DEPTH:
+        return s->pri_depth;
     default:
         return 0;   /* DOORBELL, CTRL and undefined offsets */
     }
@@ -953,6 +1068,10 @@ static void uio_sva_write32(UioSvaState *s, hwaddr addr, uint32_t val)
             s->irq_status &= ~1u;
             pci_set_irq(PCI_DEVICE(s), 0);
         }
+        break;
+    case REG_PRI_DEPTH:
+        /* takes effect at the next batch of page requests */
+        s->pri_depth = MAX(1, MIN(val, s->prop_pri_outstanding));
         break;
     case REG_CTRL:
         if (val & CTRL_ABORT) {
@@ -1095,7 +1214,8 @@ static void uio_sva_reset(DeviceState *dev)
     s->invalidations = 0;
     s->atc_hits = 0;
     s->io_scratch = 0;
-    s->pri_waiting = false;
+    s->pri_depth = s->prop_pri_outstanding;
+    uio_sva_pri_drop(s);
     s->next_prgi = 0;
     /* an operation killed by the reset stays visible as ABORTED */
     if (!was_busy) {
@@ -1111,6 +1231,12 @@ static void uio_sva_realize(PCIDevice *pdev, Error **errp)
     uint16_t ext = PCI_CONFIG_SPACE_SIZE;
     int ret;
 
+    if (s->prop_pri_outstanding < 1 ||
+        s->prop_pri_outstanding > UIO_SVA_PRI_MAX) {
+        error_setg(errp, "pri-outstanding must be 1 to %u",
+                   UIO_SVA_PRI_MAX);
+        return;
+    }
     pci_config_set_interrupt_pin(pdev->config, 1);
 
     ret = pcie_endpoint_cap_init(pdev, 0);
@@ -1162,13 +1288,14 @@ static void uio_sva_realize(PCIDevice *pdev, Error **errp)
         s->caps |= CAPS_ATS;
     }
     if (s->prop_pri) {
-        pcie_pri_init(pdev, ext, UIO_SVA_PRI_OUTSTANDING, true);
+        pcie_pri_init(pdev, ext, s->prop_pri_outstanding, true);
         ext += PCI_EXT_CAP_PRI_SIZEOF;
         s->caps |= CAPS_PRI;
     }
 
     s->pasid = UIO_SVA_NO_PASID;
     s->bound_pasid = UIO_SVA_NO_PASID;
+    s->pri_depth = s->prop_pri_outstanding;
     s->pri_notifier.notify = uio_sva_pri_notify;
 
     qemu_cond_init(&s->cond);
@@ -1222,6 +1349,8 @@ static const Property uio_sva_properties[] = {
     DEFINE_PROP_BOOL("msix", UioSvaState, prop_msix, true),
     DEFINE_PROP_BOOL("msi", UioSvaState, prop_msi, true),
     DEFINE_PROP_BOOL("bm-pause", UioSvaState, prop_bm_pause, false),
+    DEFINE_PROP_UINT32("pri-outstanding", UioSvaState, prop_pri_outstanding,
+                       UIO_SVA_PRI_OUTSTANDING),
 };
 
 static const VMStateDescription vmstate_uio_sva = {

@@ -59,6 +59,7 @@
 #define REG_PRI_REQUESTS        0x070
 #define REG_INVALIDATIONS       0x078
 #define REG_ATC_HITS            0x080
+#define REG_PRI_DEPTH           0x090
 
 #define CAPS_PASID              (1u << 0)
 #define CAPS_ATS                (1u << 1)
@@ -520,6 +521,7 @@ static const RegReset reset_values[] = {
     { REG_PRI_REQUESTS, true, 0 },
     { REG_INVALIDATIONS, true, 0 },
     { REG_ATC_HITS, true, 0 },
+    { REG_PRI_DEPTH, false, 16 },
 };
 
 /* every register holds its reset value */
@@ -1204,6 +1206,38 @@ static void test_intx(gconstpointer data)
     dev_stop(d);
 }
 
+/* ------------------------------------------------------------ PRI depth */
+
+/*
+ * PRI_DEPTH: reset value = pri-outstanding = the PRI capability's
+ * Outstanding Page Request Capacity; writes are clamped to 1..capacity;
+ * FLR restores the reset value.
+ */
+static void test_pri_depth(gconstpointer data)
+{
+    uint32_t cap = GPOINTER_TO_UINT(data);
+    g_autofree char *props = g_strdup_printf("pri-outstanding=%u", cap);
+    TestDev *d = dev_start(cap == 16 ? NULL : props, NULL);
+    uint16_t pri = find_ext_cap(d, PCI_EXT_CAP_ID_PRI);
+
+    g_assert_cmpuint(pri, !=, 0);
+    g_assert_cmpuint(ext_readl(d, pri + PCI_PRI_MAX_REQ), ==, cap);
+    g_assert_cmpuint(rd32(d, REG_PRI_DEPTH), ==, cap);
+    wr32(d, REG_PRI_DEPTH, 1);
+    g_assert_cmpuint(rd32(d, REG_PRI_DEPTH), ==, 1);
+    wr32(d, REG_PRI_DEPTH, 0);
+    g_assert_cmpuint(rd32(d, REG_PRI_DEPTH), ==, 1);
+    wr32(d, REG_PRI_DEPTH, cap + 1);
+    g_assert_cmpuint(rd32(d, REG_PRI_DEPTH), ==, cap);
+    wr32(d, REG_PRI_DEPTH, 0xffffffff);
+    g_assert_cmpuint(rd32(d, REG_PRI_DEPTH), ==, cap);
+    wr32(d, REG_PRI_DEPTH, 2);
+    g_assert_cmpuint(rd32(d, REG_PRI_DEPTH), ==, MIN(2, cap));
+    flr(d);
+    g_assert_cmpuint(rd32(d, REG_PRI_DEPTH), ==, cap);
+    dev_stop(d);
+}
+
 /* ------------------------------------------------------------ properties */
 
 typedef struct PropCase {
@@ -1288,6 +1322,12 @@ int main(int argc, char **argv)
     qtest_add_func("uio-sva-testdev/registers/read-only", test_read_only);
     qtest_add_func("uio-sva-testdev/registers/undefined", test_undefined_offsets);
     qtest_add_func("uio-sva-testdev/registers/writable", test_writable);
+    qtest_add_data_func("uio-sva-testdev/registers/pri-depth",
+                        GUINT_TO_POINTER(16), test_pri_depth);
+    qtest_add_data_func("uio-sva-testdev/registers/pri-depth-outstanding-4",
+                        GUINT_TO_POINTER(4), test_pri_depth);
+    qtest_add_data_func("uio-sva-testdev/registers/pri-depth-outstanding-1",
+                        GUINT_TO_POINTER(1), test_pri_depth);
     qtest_add_func("uio-sva-testdev/errors/refused", test_errors);
     qtest_add_data_func("uio-sva-testdev/errors/translation/no-iommu",
                         "", test_error_translation);
