@@ -46,7 +46,8 @@ enum bench_section {
 	SEC_IRQ = 1u << 2,
 	SEC_OPEN = 1u << 3,
 	SEC_SCALE = 1u << 4,
-	SEC_ALL = (1u << 5) - 1,
+	SEC_INVAL = 1u << 6,
+	SEC_ALL = (1u << 7) - 1,
 };
 
 struct size_list {
@@ -68,6 +69,7 @@ struct bench_opts {
 	int scale_max;			/* most processes (devices) */
 	int scale_ms;			/* how long each process works */
 	uint64_t scale_len;		/* bytes per DMA in the scale test */
+	struct size_list inval_sizes;	/* inval: buffers the device touched */
 };
 
 /* ------------------------------------------------------------------ state */
@@ -264,5 +266,6 @@ int sec_fault(struct bench *b);
 int sec_irq(struct bench *b);
 int sec_open(struct bench *b);
 int sec_scale(struct bench *b);
+int sec_inval(struct bench *b);
 
 #endif /* UIO_SVA_BENCH_H */
