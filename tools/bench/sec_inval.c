@@ -162,7 +162,7 @@ static int qi_line_type(const char *line)
 static int tracer_end(const struct tracer *tr, uint64_t qi[QI_TYPES])
 {
 	char path[BENCH_PATH_MAX], line[512];
-	int ret = tracer_write(tr, QI_EVENT, "0"), type;
+	int ret = tracer_write(tr, QI_EVENT, "0");
 	FILE *f;
 
 	memset(qi, 0, QI_TYPES * sizeof(qi[0]));
@@ -171,7 +171,8 @@ static int tracer_end(const struct tracer *tr, uint64_t qi[QI_TYPES])
 	if (!f)
 		return sys_fail("open", path);
 	while (fgets(line, sizeof(line), f)) {
-		type = qi_line_type(line);
+		int type = qi_line_type(line);
+
 		if (type >= 0)
 			qi[type]++;
 	}

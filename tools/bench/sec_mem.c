@@ -235,7 +235,6 @@ static int mem_sva_size(struct sva *s, uint64_t len, int run)
 	struct mem_read r0, r1;
 	uint64_t ns;
 	struct buf buf;
-	char size[16];
 	int ret = buf_get(&buf, len, BUF_TOUCHED, PAGES_4K);
 
 	if (ret)
@@ -245,8 +244,11 @@ static int mem_sva_size(struct sva *s, uint64_t len, int run)
 	ret = dma_run(&s->regs, &s->irq, &job, &ns);
 	mem_read(&r1);
 	buf_put(&buf);
-	if (!ret)
+	if (!ret) {
+		char size[16];
+
 		mem_emit("sva", size_name(len, size, sizeof(size)), run, &r0, &r1);
+	}
 	return ret;
 }
 
