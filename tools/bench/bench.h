@@ -47,7 +47,9 @@ enum bench_section {
 	SEC_OPEN = 1u << 3,
 	SEC_SCALE = 1u << 4,
 	SEC_STEADY = 1u << 5,
-	SEC_ALL = (1u << 6) - 1,
+	SEC_INVAL = 1u << 6,
+	SEC_MEM = 1u << 7,
+	SEC_ALL = (1u << 8) - 1,
 };
 
 struct size_list {
@@ -69,6 +71,8 @@ struct bench_opts {
 	int scale_max;			/* most processes (devices) */
 	int scale_ms;			/* how long each process works */
 	uint64_t scale_len;		/* bytes per DMA in the scale test */
+	struct size_list inval_sizes;	/* inval: buffers the device touched */
+	struct size_list mem_sizes;	/* mem: pinned and IOMMU table pages */
 };
 
 /* ------------------------------------------------------------------ state */
@@ -266,5 +270,7 @@ int sec_irq(struct bench *b);
 int sec_open(struct bench *b);
 int sec_scale(struct bench *b);
 int sec_steady(struct bench *b);
+int sec_inval(struct bench *b);
+int sec_mem(struct bench *b);
 
 #endif /* UIO_SVA_BENCH_H */

@@ -7,7 +7,7 @@
  *
  *   --smoke    small sizes, few runs, two devices (CI)
  *   --runs N   runs per figure (default 7; 3 with --smoke)
- *   --only     setup, fault, irq, open, scale, steady (default: all)
+ *   --only     setup, fault, irq, open, scale, steady, inval, mem (default: all)
  *
  * It moves the test devices between uio_pci_sva, vfio-pci and
  * uio_pci_generic (driver_override); vfio-pci, vfio_iommu_type1 and
@@ -46,6 +46,8 @@ static const struct section *section_table(int *n)
 		{ "open", SEC_OPEN, 3, sec_open },
 		{ "scale", SEC_SCALE, 1, sec_scale },
 		{ "steady", SEC_STEADY, 1, sec_steady },
+		{ "inval", SEC_INVAL, 2, sec_inval },
+		{ "mem", SEC_MEM, 1, sec_mem },
 	};
 
 	*n = (int)(sizeof(table) / sizeof(table[0]));
@@ -63,10 +65,13 @@ static void opts_full(struct bench_opts *o)
 	static const uint64_t setup[] = { 4 * KiB, 64 * KiB, 1 * MiB, 16 * MiB, 256 * MiB };
 	static const uint64_t f4k[] = { 64 * KiB, 256 * KiB, 1 * MiB, 4 * MiB, 16 * MiB };
 	static const uint64_t fthp[] = { 4 * MiB, 16 * MiB, 64 * MiB, 256 * MiB };
+	static const uint64_t inval[] = { 64 * KiB, 1 * MiB, 16 * MiB };
 
 	sizes_set(&o->setup_sizes, 5, setup);
 	sizes_set(&o->fault_4k, 5, f4k);
 	sizes_set(&o->fault_thp, 4, fthp);
+	sizes_set(&o->inval_sizes, 3, inval);
+	sizes_set(&o->mem_sizes, 3, inval);
 	o->runs = 7;
 	o->irq_iters = 200;
 	o->open_iters = 40;
@@ -81,10 +86,14 @@ static void opts_smoke(struct bench_opts *o)
 	static const uint64_t setup[] = { 4 * KiB, 64 * KiB, 1 * MiB };
 	static const uint64_t f4k[] = { 64 * KiB, 256 * KiB };
 	static const uint64_t fthp[] = { 4 * MiB };
+	static const uint64_t inval[] = { 64 * KiB, 1 * MiB };
+	static const uint64_t mem[] = { 64 * KiB, 1 * MiB, 4 * MiB };
 
 	sizes_set(&o->setup_sizes, 3, setup);
 	sizes_set(&o->fault_4k, 2, f4k);
 	sizes_set(&o->fault_thp, 1, fthp);
+	sizes_set(&o->inval_sizes, 2, inval);
+	sizes_set(&o->mem_sizes, 3, mem);
 	o->smoke = true;
 	o->runs = 3;
 	o->irq_iters = 30;
@@ -212,7 +221,7 @@ int main(int argc, char **argv)
 
 	memset(&b, 0, sizeof(b));
 	if (parse_opts(argc, argv, &b.opt)) {
-		fprintf(stderr, "usage: uio-sva-bench [--smoke] [--runs N] [--only setup+fault+irq+open+scale+steady]\n");
+		fprintf(stderr, "usage: uio-sva-bench [--smoke] [--runs N] [--only setup+fault+irq+open+scale+steady+inval+mem]\n");
 		return 2;
 	}
 	ktest_plan(&b.t, plan_cases(&b));
