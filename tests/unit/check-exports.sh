@@ -8,7 +8,9 @@
 build=$1
 tools=$(cd "$(dirname "$0")/../../tools" && pwd)
 map=$tools/lib/libuiosva.map
-so=$(find "$build" -maxdepth 1 -name 'libuiosva.so.*.*.*' | head -1)
+# The file the soname link names: a build directory may still hold the
+# library of an earlier release.
+so=$(readlink -f "$build/libuiosva.so.1")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0
