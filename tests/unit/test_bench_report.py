@@ -168,6 +168,19 @@ class ReportTest(unittest.TestCase):
         self.assertIn("(peak 2.50; 1 of 4 samples above 2)", md)
         self.assertIn("This run was disturbed", summary(md))
 
+    def test_other_processes_rule(self):
+        self.assertIs(report.disturbed_by_others([0.1, 0.6, 0.2])[0], False)
+        self.assertIs(report.disturbed_by_others([0.6, 0.6])[0], True)    # mean above 0.5
+        self.assertIs(report.disturbed_by_others([0.0, 1.1, 0.0])[0], True)  # one sample above 1
+        self.assertIsNone(report.disturbed_by_others([])[0])
+
+    def test_other_processes_decide_over_the_load_average(self):
+        # A load of 3 on 2 CPUs is the guest's own QEMU: quiet if nothing else ran.
+        md = render(host_cpus="2", load=["3.0 0.05", "3.2 0.10", "2.9 -"], load_after="3.0 2.0 1.0")
+        self.assertIn("| no: processes other than the benchmark's QEMU used 0.08 CPUs on average", md)
+        md = render(host_cpus="2", load=["1.0 0.9", "1.0 0.8"], load_after="1.0 1.0 1.0")
+        self.assertIn("**Disturbed run**: processes other than the benchmark's QEMU used 0.85 CPUs", md)
+
     def test_disturbed_rule(self):
         self.assertIs(report.disturbed(2, [0.5, 2.0])[0], False)
         self.assertIs(report.disturbed(2, [0.5, 2.01])[0], True)
@@ -175,7 +188,7 @@ class ReportTest(unittest.TestCase):
         self.assertIsNone(report.disturbed(None, [9.0])[0])
         self.assertIsNone(report.disturbed(2, [])[0])
         md = render(host_cpus="?", load=["9"])
-        self.assertIn("| Disturbed (1-min load average above the host's CPUs) | ? (not measured", md)
+        self.assertIn("| Disturbed (CPU time taken by the host's other processes) | ? (not measured", md)
 
 
 class CalibTest(unittest.TestCase):
