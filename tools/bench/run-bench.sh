@@ -173,8 +173,35 @@ host_clock=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksourc
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 psi_before=$(psi_total)
 t_boot=$(date +%s)
-# The host's 1-minute load average every 5 s: other guests share the host.
-( while :; do cut -d' ' -f1 /proc/loadavg; sleep 5; done ) > "$work/load.txt" &
+# Every 5 s: the host's 1-minute load average, and the CPUs that processes
+# other than this benchmark's QEMU used in those 5 s (the host's busy time
+# in /proc/stat less the QEMU process's own, all its threads; "-" across a
+# QEMU start or exit). report.py marks the run disturbed by the second.
+busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+qemu_pids() { pgrep -f "^[^ ]*qemu-system-x86_64 .*$work/initramfs" | tr '\n' ' '; }
+qemu_ticks() {
+	local p t=0
+	for p in $1; do
+		t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+	done
+	echo "$t"
+}
+sample_load() {
+	local hz b q t pids pb pq pt ppids other
+	hz=$(getconf CLK_TCK)
+	pids=$(qemu_pids) b=$(busy_ticks) q=$(qemu_ticks "$pids") t=$(cut -d' ' -f1 /proc/uptime)
+	while sleep 5; do
+		ppids=$pids pb=$b pq=$q pt=$t
+		pids=$(qemu_pids) b=$(busy_ticks) q=$(qemu_ticks "$pids") t=$(cut -d' ' -f1 /proc/uptime)
+		other=-
+		if [ -n "$pids" ] && [ "$pids" = "$ppids" ]; then
+			other=$(awk -v db=$((b - pb)) -v dq=$((q - pq)) -v t0="$pt" -v t1="$t" -v hz="$hz" \
+				'BEGIN { o = (db - dq) / ((t1 - t0) * hz); printf "%.2f", o < 0 ? 0 : o }')
+		fi
+		echo "$(cut -d' ' -f1 /proc/loadavg) $other"
+	done
+}
+sample_load > "$work/load.txt" &
 sampler=$!
 trap 'kill "$sampler" 2>/dev/null || true' EXIT
 # A stalled guest (see stall_guard), or one whose QEMU died on a signal, is
@@ -244,6 +271,6 @@ if [ "$final" != "$work" ]; then
 fi
 log "tables: $final/results.md, $final/results.csv"
 if grep -q '^\*\*Disturbed run\*\*' "$final/results.md"; then
-	log "note: a disturbed run (the host's load average exceeded its $host_cpus CPUs; see the header)"
+	log "note: a disturbed run (other processes took host CPU time during it; see the header)"
 fi
 exit 0
