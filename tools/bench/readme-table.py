@@ -115,8 +115,8 @@ def block(figs, prov):
             parts.append("with 2 MiB huge pages %s µs per 4 KiB of buffer (%s)"
                          % (report.cell(thp[1]), thp[0]))
         out.append("- Device page faults: " + "; ".join(parts) + ". SVA loses to pinning "
-                   "wherever the device touches most pages first: pre-fault (touch) buffers "
-                   "you will reuse.")
+                   "wherever the device touches most pages first: prefault buffers "
+                   "(uiosva_prefault(), see the prefault rows above) before their first DMA.")
     return out
 
 

@@ -324,7 +324,7 @@ def comparisons(figs):
             continue
         add("fair", "steady-state polled operation vs VFIO type1 mapped once", p.replace("p", " pages"),
             "SVA: buffer prefaulted once, FILL at its virtual address, STATUS polled; VFIO: buffer "
-            "mapped once (outside the loop), FILL at the IOVA, STATUS polled", key, +1, "VFIO/SVA")
+            "mapped once (outside the loop), FILL at the IOVA, STATUS polled", key, +1, "VFIO/SVA", True)
     # irq: MSI-X against MSI-X is like with like; INTx paths are not.
     for v, name in IRQ_PATHS:
         group = "fair" if v == "vfio-msix-eventfd" else "unequal"
