@@ -219,15 +219,53 @@ static void test_refused(void)
 	munmap(a.p, a.len);
 }
 
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
+
+/*
+ * Does madvise(MADV_POPULATE_READ) populate here? Linux does from 5.14
+ * (older ones refuse it with EINVAL: the fallback). qemu-user, which runs
+ * the cross-built tests, accepts advice it does not implement and does
+ * nothing: there only the fallback's results mean anything.
+ */
+static bool populate_is_emulated_away(void)
+{
+	struct area a;
+	bool away;
+
+	if (area_get(&a, 1, PROT_READ | PROT_WRITE))
+		return false;
+	away = !madvise(a.p, a.len, MADV_POPULATE_READ) && !resident(&a, 0, 1);
+	area_put(&a);
+	wrap_madvise_old_kernel(0);	/* resets the call count */
+	return away;
+}
+
 int main(void)
 {
+	const char *why = "madvise(MADV_POPULATE_*) is accepted but does "
+			  "nothing here (qemu-user); the native run checks it";
+	bool away = populate_is_emulated_away();
+
 	test_bad_input();
-	test_read(false);
+	if (away)
+		tap_skip(why, "madvise: read");
+	else
+		test_read(false);
 	test_read(true);
-	test_unaligned(false);
+	if (away)
+		tap_skip(why, "madvise: unaligned range");
+	else
+		test_unaligned(false);
 	test_unaligned(true);
-	test_write(false);
+	if (away) {
+		tap_skip(why, "madvise: write");
+		tap_skip(why, "madvise: refused mappings and holes");
+	} else {
+		test_write(false);
+		test_refused();
+	}
 	test_write(true);
-	test_refused();
 	return tap_done();
 }
