@@ -273,4 +273,7 @@ int sec_steady(struct bench *b);
 int sec_inval(struct bench *b);
 int sec_mem(struct bench *b);
 
+/* drv.c, needing struct sva and struct vfio: both paths of a comparison */
+int pair_open(const struct pair *pr, struct sva *s, struct vfio *v);
+
 #endif /* UIO_SVA_BENCH_H */

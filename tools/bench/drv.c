@@ -146,3 +146,26 @@ int drv_irq_route(const char *bdf, int cpu)
 	ktest_diag("error: %s: no interrupt could be routed to CPU %d", bdf, cpu);
 	return -EIO;
 }
+
+/**
+ * pair_open() - bind a pair (@pr->sva to uio_pci_sva, @pr->alt to
+ * vfio-pci) and open both paths
+ * @pr: the pair of this run
+ * @s: the SVA path to open on @pr->sva
+ * @v: the VFIO type1 path to open on @pr->alt
+ *
+ * Return: 0, or a negative errno with nothing left open.
+ */
+int pair_open(const struct pair *pr, struct sva *s, struct vfio *v)
+{
+	int ret = drv_bind(pr->sva, DRV_SVA);
+
+	ret = ret ? ret : drv_bind(pr->alt, DRV_VFIO);
+	ret = ret ? ret : sva_open(s, pr->sva);
+	if (ret)
+		return ret;
+	ret = vfio_open(v, pr->alt);
+	if (ret)
+		sva_close(s);
+	return ret;
+}

@@ -229,16 +229,15 @@ static int setup_pair(struct setup_paths *p, uint64_t len, enum setup_kind kind,
 
 static int setup_open(struct setup_paths *p, const struct pair *pr)
 {
-	int ret = drv_bind(pr->sva, DRV_SVA);
+	int ret = pair_open(pr, &p->sva, &p->vfio);
 
-	ret = ret ? ret : drv_bind(pr->alt, DRV_VFIO);
-	ret = ret ? ret : sva_open(&p->sva, pr->sva);
 	if (ret)
 		return ret;
-	ret = vfio_open(&p->vfio, pr->alt);
-	ret = ret ? ret : vfio_irq_msix(&p->vfio, &p->vfio_irq);
-	if (ret)
+	ret = vfio_irq_msix(&p->vfio, &p->vfio_irq);
+	if (ret) {
+		vfio_close(&p->vfio);
 		sva_close(&p->sva);
+	}
 	return ret;
 }
 

@@ -318,16 +318,7 @@ static int steady_set_run(struct steady_paths *p, int pages, int ops,
 
 static int steady_open(struct steady_paths *p, const struct pair *pr)
 {
-	int ret = drv_bind(pr->sva, DRV_SVA);
-
-	ret = ret ? ret : drv_bind(pr->alt, DRV_VFIO);
-	ret = ret ? ret : sva_open(&p->sva, pr->sva);
-	if (ret)
-		return ret;
-	ret = vfio_open(&p->vfio, pr->alt);
-	if (ret)
-		sva_close(&p->sva);
-	return ret;
+	return pair_open(pr, &p->sva, &p->vfio);
 }
 
 static int steady_run(struct bench *b, int run)
