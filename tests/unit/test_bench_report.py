@@ -20,6 +20,8 @@ from contextlib import redirect_stderr
 BENCH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "bench")
 sys.path.insert(0, BENCH)
 import report  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tap_unittest  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("readme_table", os.path.join(BENCH, "readme-table.py"))
 readme_table = importlib.util.module_from_spec(_spec)
@@ -288,41 +290,8 @@ class ReadmeTableTest(unittest.TestCase):
         self.assertEqual((a.n, a.med, a.min, a.max), (3, 1.3, 0.78, 1.5))
 
 
-class TapResult(unittest.TextTestResult):
-    """unittest's result, also printed as TAP lines."""
-
-    def __init__(self, *a, **kw):
-        super().__init__(*a, **kw)
-        self.n = 0
-
-    def _tap(self, ok, test):
-        self.n += 1
-        print("%s %d - %s" % ("ok" if ok else "not ok", self.n, test._testMethodName))
-        sys.stdout.flush()
-
-    def addSuccess(self, test):
-        super().addSuccess(test)
-        self._tap(True, test)
-
-    def addFailure(self, test, err):
-        super().addFailure(test, err)
-        self._tap(False, test)
-        for l in self._exc_info_to_string(err, test).splitlines():
-            print("# " + l)
-
-    addError = addFailure
-
-
 def main():
-    load = unittest.defaultTestLoader.loadTestsFromTestCase
-    suite = unittest.TestSuite([load(TieRuleTest), load(ReportTest), load(CalibTest),
-                                 load(ReadmeTableTest)])
-    print("TAP version 13")
-    print("1..%d" % suite.countTestCases())
-    sys.stdout.flush()
-    with open(os.devnull, "w") as null:
-        res = unittest.TextTestRunner(stream=null, resultclass=TapResult).run(suite)
-    return 0 if res.wasSuccessful() else 1
+    return tap_unittest.run(TieRuleTest, ReportTest, CalibTest, ReadmeTableTest)
 
 
 if __name__ == "__main__":

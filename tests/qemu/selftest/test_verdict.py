@@ -16,6 +16,8 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from verdict import Verdict  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "unit"))
+import tap_unittest  # noqa: E402
 
 
 def guest(*lines):
@@ -296,40 +298,8 @@ class KtestCaseTest(unittest.TestCase):
         self.assertTrue(failed)
 
 
-class TapResult(unittest.TextTestResult):
-    """unittest's result, also printed as TAP lines."""
-
-    def __init__(self, *a, **kw):
-        super().__init__(*a, **kw)
-        self.n = 0
-
-    def _tap(self, ok, test, why=""):
-        self.n += 1
-        print("%s %d - %s%s" % ("ok" if ok else "not ok", self.n, test._testMethodName, why))
-        sys.stdout.flush()
-
-    def addSuccess(self, test):
-        super().addSuccess(test)
-        self._tap(True, test)
-
-    def addFailure(self, test, err):
-        super().addFailure(test, err)
-        self._tap(False, test)
-        for l in self._exc_info_to_string(err, test).splitlines():
-            print("# " + l)
-
-    addError = addFailure
-
-
 def main():
-    load = unittest.defaultTestLoader.loadTestsFromTestCase
-    suite = unittest.TestSuite([load(VerdictTest), load(KtestCaseTest)])
-    print("TAP version 13")
-    print("1..%d" % suite.countTestCases())
-    sys.stdout.flush()
-    runner = unittest.TextTestRunner(stream=open(os.devnull, "w"), resultclass=TapResult)
-    res = runner.run(suite)
-    return 0 if res.wasSuccessful() else 1
+    return tap_unittest.run(VerdictTest, KtestCaseTest)
 
 
 if __name__ == "__main__":
