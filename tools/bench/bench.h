@@ -211,7 +211,8 @@ struct sva {
 
 /* One SVA fill: its time and the translation and page requests it took. */
 struct sva_sample {
-	uint64_t ns;
+	uint64_t ns;		/* the prefault (BUF_PREFAULTED) and the DMA */
+	uint64_t prefault;	/* the uiosva_prefault() part of ns, else 0 */
 	uint64_t pri;
 	uint64_t ats;
 };
@@ -239,6 +240,7 @@ int bar0_mmap_sysfs(const char *bdf, void **map, size_t *size);
 enum buf_kind {
 	BUF_FRESH,	/* never touched: the first DMA faults every page in */
 	BUF_TOUCHED,	/* the CPU wrote every byte before the DMA */
+	BUF_PREFAULTED,	/* never touched; uiosva_prefault() before the DMA */
 };
 
 enum buf_pages {

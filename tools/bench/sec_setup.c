@@ -54,12 +54,6 @@ enum setup_kind {
 	SETUP_PREFAULT,		/* never touched; SVA: uiosva_prefault() first */
 };
 
-/* One SVA sample: the fill, and the uiosva_prefault() before it (or 0). */
-struct sva_rep {
-	struct sva_sample s;
-	uint64_t prefault;
-};
-
 static const char *kind_name(enum setup_kind kind)
 {
 	static const char *const names[] = { "fresh", "touched", "fresh-prefault" };
@@ -67,50 +61,23 @@ static const char *kind_name(enum setup_kind kind)
 	return names[kind];
 }
 
+/* For VFIO a prefaulted buffer is a fresh one: it pins what it maps. */
 static enum buf_kind buf_kind_of(enum setup_kind kind)
 {
-	return kind == SETUP_TOUCHED ? BUF_TOUCHED : BUF_FRESH;
-}
+	static const enum buf_kind kinds[] = {
+		[SETUP_FRESH] = BUF_FRESH,
+		[SETUP_TOUCHED] = BUF_TOUCHED,
+		[SETUP_PREFAULT] = BUF_PREFAULTED,
+	};
 
-/*
- * SVA on a fresh buffer made present by uiosva_prefault() (write: the
- * device FILLs it); the sample's time is the prefault plus the fill.
- */
-static int setup_sva_prefault(struct sva *s, uint64_t len, struct sva_rep *r)
-{
-	struct dma_job job = { .pasid = s->pasid, .len = len, .irq = true };
-	struct dev_stats a, z;
-	uint64_t t0, dma = 0;
-	struct buf buf;
-	int ret = buf_get(&buf, len, BUF_FRESH, PAGES_DEFAULT);
-
-	if (ret)
-		return ret;
-	job.dst = (uintptr_t)buf.p;
-	td_get_stats(&s->regs, &a);
-	t0 = now_ns();
-	ret = uiosva_prefault(buf.p, len, 1);
-	r->prefault = now_ns() - t0;
-	if (ret)
-		ktest_diag("error: uiosva_prefault: %s", strerror(-ret));
-	else
-		ret = dma_run(&s->regs, &s->irq, &job, &dma);
-	td_get_stats(&s->regs, &z);
-	r->s.ns = r->prefault + dma;
-	r->s.pri = z.pri - a.pri;
-	r->s.ats = z.ats - a.ats;
-	buf_put(&buf);
-	return ret;
+	return kinds[kind];
 }
 
 static int setup_sva_one(struct setup_paths *p, uint64_t len,
-			 enum setup_kind kind, struct sva_rep *r)
+			 enum setup_kind kind, struct sva_sample *r)
 {
-	r->prefault = 0;
-	if (kind == SETUP_PREFAULT)
-		return setup_sva_prefault(&p->sva, len, r);
 	return sva_fill_sample(&p->sva, len, buf_kind_of(kind), PAGES_DEFAULT,
-			       &r->s);
+			       r);
 }
 
 static int setup_vfio_one(struct setup_paths *p, uint64_t len,
@@ -149,7 +116,7 @@ static uint64_t med_of(uint64_t *v, int n)
  * the per-repetition ratios (each repetition is one SVA/VFIO pair).
  */
 static void setup_emit(enum setup_kind k, const char *size, int run, int reps,
-		       const struct sva_rep *sr, const struct vfio_sample *v)
+		       const struct sva_sample *sr, const struct vfio_sample *v)
 {
 	uint64_t a[SETUP_MAX_REPS], m[SETUP_MAX_REPS], d[SETUP_MAX_REPS];
 	uint64_t u[SETUP_MAX_REPS], pri[SETUP_MAX_REPS], ats[SETUP_MAX_REPS];
@@ -159,8 +126,8 @@ static void setup_emit(enum setup_kind k, const char *size, int run, int reps,
 	int i;
 
 	for (i = 0; i < reps; i++) {
-		s = &sr[i].s;
-		pf[i] = sr[i].prefault;
+		s = &sr[i];
+		pf[i] = s->prefault;
 		a[i] = s->ns;
 		pri[i] = s->pri;
 		ats[i] = s->ats;
@@ -186,7 +153,7 @@ static void setup_emit(enum setup_kind k, const char *size, int run, int reps,
 
 /* One SVA/VFIO pair, the order alternating with @flip. */
 static int setup_rep(struct setup_paths *p, uint64_t len, enum setup_kind kind,
-		     bool flip, struct sva_rep *s, struct vfio_sample *v)
+		     bool flip, struct sva_sample *s, struct vfio_sample *v)
 {
 	int ret;
 
@@ -210,7 +177,7 @@ static int setup_reps(uint64_t len)
 static int setup_pair(struct setup_paths *p, uint64_t len, enum setup_kind kind,
 		      int run, int idx)
 {
-	struct sva_rep s[SETUP_MAX_REPS];
+	struct sva_sample s[SETUP_MAX_REPS];
 	struct vfio_sample v[SETUP_MAX_REPS];
 	int i, reps = setup_reps(len), ret = 0;
 	char size[16];
@@ -251,7 +218,7 @@ static int setup_run(struct bench *b, int run, enum setup_kind kind)
 {
 	struct pair pr = pair_for_run(b, run);
 	struct setup_paths p;
-	struct sva_rep ws;
+	struct sva_sample ws;
 	struct vfio_sample wv;
 	int i, ret = setup_open(&p, &pr);
 

@@ -123,12 +123,16 @@ void generic_close(struct generic *g)
 	g->cfg_fd = g->uio_fd = -1;
 }
 
-/* Fill a buffer of @kind and @pages by SVA DMA; 0, or -errno. */
+/*
+ * Fill a buffer of @kind and @pages by SVA DMA (a BUF_PREFAULTED one is
+ * handed to uiosva_prefault() first, timed with it); 0, or -errno.
+ */
 int sva_fill_sample(struct sva *s, uint64_t len, enum buf_kind kind,
 		    enum buf_pages pages, struct sva_sample *r)
 {
 	struct dma_job job = { .pasid = s->pasid, .len = len, .irq = true };
 	struct dev_stats a, z;
+	uint64_t t0, dma = 0;
 	struct buf buf;
 	int ret = buf_get(&buf, len, kind, pages);
 
@@ -136,7 +140,16 @@ int sva_fill_sample(struct sva *s, uint64_t len, enum buf_kind kind,
 		return ret;
 	job.dst = (uintptr_t)buf.p;
 	td_get_stats(&s->regs, &a);
-	ret = dma_run(&s->regs, &s->irq, &job, &r->ns);
+	t0 = now_ns();
+	if (kind == BUF_PREFAULTED) {
+		ret = uiosva_prefault(buf.p, len, 1);
+		if (ret)
+			ktest_diag("error: uiosva_prefault: %s", strerror(-ret));
+	}
+	r->prefault = kind == BUF_PREFAULTED ? now_ns() - t0 : 0;
+	if (!ret)
+		ret = dma_run(&s->regs, &s->irq, &job, &dma);
+	r->ns = r->prefault + dma;
 	td_get_stats(&s->regs, &z);
 	r->pri = z.pri - a.pri;
 	r->ats = z.ats - a.ats;
